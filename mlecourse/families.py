@@ -198,8 +198,8 @@ def bernoulli_score(p: ArrayLike, x: ArrayLike) -> float | np.ndarray:
 
     .. math:: U(p) = \frac{k}{p} - \frac{n - k}{1 - p} = \frac{k - np}{p(1 - p)}.
 
-    Broadcasts over ``p``; the convention :math:`0/0 = 0` gives finite values at the boundary
-    when the data allow it (e.g. :math:`U(1) = n` ... is :math:`+\infty`-free when :math:`k = n`).
+    Broadcasts over ``p``. At the boundary the convention :math:`0/0 = 0` is used, so e.g.
+    :math:`U(1) = n` when every :math:`x_i = 1` (and :math:`-\infty` if some :math:`x_i = 0`).
     """
     p = check_prob(p, "p")
     x = _bernoulli_data(x)
@@ -267,7 +267,7 @@ def poisson_score_obs(lam: float, x: ArrayLike) -> np.ndarray:
 
 
 def poisson_score(lam: ArrayLike, x: ArrayLike) -> float | np.ndarray:
-    r"""Total Poisson score :math:`U(\lambda) = \sum_i x_i / \lambda - n`; broadcasts over ``lam``."""
+    r"""Total Poisson score :math:`U(\lambda) = \sum_i x_i / \lambda - n`; broadcasts."""
     lam = _check_rate(lam, "lam")
     x = _poisson_data(x)
     return _out(_safe_div(x.sum(), lam) - x.size)
@@ -318,7 +318,8 @@ def normal_loglik(mu: ArrayLike, sigma2: ArrayLike, x: ArrayLike) -> float | np.
     x = as_data(x, "x")
     n, xbar = x.size, x.mean()
     ss = np.sum((x - xbar) ** 2)
-    return _out(-0.5 * n * (_LOG_2PI + np.log(sigma2)) - (ss + n * (xbar - mu) ** 2) / (2.0 * sigma2))
+    quad = ss + n * (xbar - mu) ** 2
+    return _out(-0.5 * n * (_LOG_2PI + np.log(sigma2)) - quad / (2.0 * sigma2))
 
 
 def normal_loglik_obs(mu: float, sigma2: float, x: ArrayLike) -> np.ndarray:
@@ -399,7 +400,9 @@ def normal_fisher(mu: float, sigma2: float) -> np.ndarray:
 
 
 def normal_mle(x: ArrayLike) -> tuple[float, float]:
-    r"""Closed-form Normal MLE :math:`\hat\mu = \bar x`, :math:`\hat\sigma^2 = \frac1n\sum_i (x_i - \bar x)^2`.
+    r"""Closed-form Normal MLE.
+
+    .. math:: \hat\mu = \bar x, \qquad \hat\sigma^2 = \frac1n \sum_i (x_i - \bar x)^2.
 
     Note the divisor :math:`n` (not :math:`n - 1`): the MLE of :math:`\sigma^2` is biased.
     Raises ``ValueError`` if all observations are equal (the likelihood is then unbounded as
@@ -504,7 +507,10 @@ def uniform_loglik(theta: ArrayLike, x: ArrayLike) -> float | np.ndarray:
 
 
 def uniform_loglik_obs(theta: float, x: ArrayLike) -> np.ndarray:
-    r"""Per-observation Uniform(0, θ) log-likelihood: :math:`-\log\theta` if :math:`x_i \le \theta`, else :math:`-\infty`."""
+    r"""Per-observation Uniform(0, θ) log-likelihood.
+
+    :math:`-\log\theta` where :math:`x_i \le \theta`, :math:`-\infty` otherwise.
+    """
     theta = _scalar(check_positive(theta, "theta"), "theta")
     x = _uniform_data(x)
     return np.where(x <= theta, -np.log(theta), -np.inf)
@@ -519,7 +525,7 @@ def _uniform_check_support(theta: np.ndarray, x: np.ndarray) -> None:
 
 
 def uniform_score_obs(theta: float, x: ArrayLike) -> np.ndarray:
-    r"""Per-observation Uniform(0, θ) score :math:`-1/\theta` (for :math:`\theta \ge \max_i x_i`)."""
+    r"""Per-observation Uniform(0, θ) score :math:`-1/\theta` (for :math:`\theta \ge \max x`)."""
     theta_arr = check_positive(theta, "theta")
     theta = _scalar(theta_arr, "theta")
     x = _uniform_data(x)
@@ -624,12 +630,26 @@ class Family:
         return t
 
 
-def _sampler(draw: Callable[..., np.ndarray], fam: str, n: int) -> Callable[..., np.ndarray]:
+def _check_theta(fam: str, t: tuple[float, ...]) -> None:
+    checks: dict[str, Callable[[tuple[float, ...]], Any]] = {
+        "bernoulli": lambda t: check_prob(t[0], "p"),
+        "poisson": lambda t: _check_rate(t[0], "lam"),
+        "normal": lambda t: check_positive(t[1], "sigma2"),
+        "exponential": lambda t: check_positive(t[0], "rate"),
+        "uniform": lambda t: check_positive(t[0], "theta"),
+    }
+    if any(np.isnan(t)):
+        raise ValueError(f"{fam} parameters contain NaN: {t}")
+    checks[fam](t)
+
+
+def _sampler(draw: Callable[..., np.ndarray], fam: str) -> Callable[..., np.ndarray]:
     def sample(rng: np.random.Generator, theta: Any, size: int | tuple[int, ...]) -> np.ndarray:
         t = FAMILIES[fam].params(theta)
+        _check_theta(fam, t)
         if not isinstance(rng, np.random.Generator):
             raise TypeError("rng must be a numpy.random.Generator (np.random.default_rng(seed))")
-        return np.asarray(draw(rng, *t[:n], size), dtype=float)
+        return np.asarray(draw(rng, *t, size), dtype=float)
 
     sample.__doc__ = f"Draw ``size`` observations from the {fam} family at ``theta``."
     return sample
@@ -637,7 +657,9 @@ def _sampler(draw: Callable[..., np.ndarray], fam: str, n: int) -> Callable[...,
 
 def _dist(make: Callable[..., Any], fam: str) -> Callable[[Any], Any]:
     def scipy_dist(theta: Any) -> Any:
-        return make(*FAMILIES[fam].params(theta))
+        t = FAMILIES[fam].params(theta)
+        _check_theta(fam, t)
+        return make(*t)
 
     scipy_dist.__doc__ = f"The frozen scipy.stats distribution of the {fam} family at ``theta``."
     return scipy_dist
@@ -647,31 +669,31 @@ FAMILIES: dict[str, Family] = {
     "bernoulli": Family(
         "bernoulli", ("p",), bernoulli_loglik, bernoulli_loglik_obs, bernoulli_score,
         bernoulli_score_obs, bernoulli_fisher, bernoulli_mle,
-        _sampler(lambda rng, p, size: rng.binomial(1, p, size), "bernoulli", 1),
+        _sampler(lambda rng, p, size: rng.binomial(1, p, size), "bernoulli"),
         _dist(lambda p: stats.bernoulli(p), "bernoulli"), bernoulli_hessian,
     ),
     "poisson": Family(
         "poisson", ("lam",), poisson_loglik, poisson_loglik_obs, poisson_score,
         poisson_score_obs, poisson_fisher, poisson_mle,
-        _sampler(lambda rng, lam, size: rng.poisson(lam, size), "poisson", 1),
+        _sampler(lambda rng, lam, size: rng.poisson(lam, size), "poisson"),
         _dist(lambda lam: stats.poisson(lam), "poisson"), poisson_hessian,
     ),
     "normal": Family(
         "normal", ("mu", "sigma2"), normal_loglik, normal_loglik_obs, normal_score,
         normal_score_obs, normal_fisher, normal_mle,
-        _sampler(lambda rng, mu, s2, size: rng.normal(mu, np.sqrt(s2), size), "normal", 2),
+        _sampler(lambda rng, mu, s2, size: rng.normal(mu, np.sqrt(s2), size), "normal"),
         _dist(lambda mu, s2: stats.norm(mu, np.sqrt(s2)), "normal"), normal_hessian,
     ),
     "exponential": Family(
         "exponential", ("rate",), exponential_loglik, exponential_loglik_obs, exponential_score,
         exponential_score_obs, exponential_fisher, exponential_mle,
-        _sampler(lambda rng, rate, size: rng.exponential(1.0 / rate, size), "exponential", 1),
+        _sampler(lambda rng, rate, size: rng.exponential(1.0 / rate, size), "exponential"),
         _dist(lambda rate: stats.expon(scale=1.0 / rate), "exponential"), exponential_hessian,
     ),
     "uniform": Family(
         "uniform", ("theta",), uniform_loglik, uniform_loglik_obs, uniform_score,
         uniform_score_obs, uniform_fisher, uniform_mle,
-        _sampler(lambda rng, theta, size: rng.uniform(0.0, theta, size), "uniform", 1),
+        _sampler(lambda rng, theta, size: rng.uniform(0.0, theta, size), "uniform"),
         _dist(lambda theta: stats.uniform(0.0, theta), "uniform"), uniform_hessian,
         regular=False,
     ),
