@@ -708,3 +708,100 @@ def get_family(name: str) -> Family:
         return FAMILIES[name.lower()]
     except KeyError:
         raise ValueError(f"unknown family {name!r}; expected one of {sorted(FAMILIES)}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Cauchy location (scale known) -- a smooth likelihood with several local maxima
+# --------------------------------------------------------------------------------------------
+# Not in FAMILIES: its MLE has no closed form (it is the textbook example of a likelihood
+# equation with several roots, used in chapter 2 and for Fisher scoring in chapter 3).
+__all__ += [
+    "cauchy_fisher",
+    "cauchy_hessian",
+    "cauchy_loglik",
+    "cauchy_loglik_obs",
+    "cauchy_score",
+    "cauchy_score_obs",
+]
+
+
+def _cauchy_resid(theta: ArrayLike, x: ArrayLike, scale: float) -> tuple[np.ndarray, float]:
+    """Standardised residuals ``(x - theta)/scale`` of shape ``theta.shape + (n,)``."""
+    theta = as_param(theta, "theta")
+    if not np.all(np.isfinite(theta)):
+        raise ValueError(f"theta must be finite, got {theta[~np.isfinite(theta)][:3].tolist()}")
+    gamma = _scalar(check_positive(scale, "scale"), "scale")
+    x = as_data(x, "x")
+    return (x - theta[..., None]) / gamma, gamma
+
+
+def cauchy_loglik(theta: ArrayLike, x: ArrayLike, scale: float = 1.0) -> float | np.ndarray:
+    r"""Total log-likelihood of the Cauchy location model with known scale :math:`\gamma`.
+
+    .. math::
+        \ell(\theta) = -n\log(\pi\gamma) - \sum_i \log\!\Big(1 + \frac{(x_i - \theta)^2}{\gamma^2}\Big).
+
+    ``theta`` broadcasts (a grid of locations gives a grid of log-likelihoods). For several
+    outlying observations :math:`\ell` has several local maxima and minima.
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Location(s).
+    x : array_like, shape (n,)
+    scale : float, default 1.0
+        The known scale :math:`\gamma > 0`.
+    """
+    z, gamma = _cauchy_resid(theta, x, scale)
+    n = z.shape[-1]
+    return _out(-n * np.log(np.pi * gamma) - np.log1p(z**2).sum(axis=-1))
+
+
+def cauchy_loglik_obs(theta: float, x: ArrayLike, scale: float = 1.0) -> np.ndarray:
+    r"""Per-observation Cauchy log-likelihood :math:`-\log(\pi\gamma) - \log(1 + z_i^2)`,
+    :math:`z_i = (x_i - \theta)/\gamma`."""
+    theta = _scalar(as_param(theta, "theta"), "theta")
+    z, gamma = _cauchy_resid(theta, x, scale)
+    return -np.log(np.pi * gamma) - np.log1p(z**2)
+
+
+def cauchy_score_obs(theta: float, x: ArrayLike, scale: float = 1.0) -> np.ndarray:
+    r"""Per-observation Cauchy location score :math:`\dfrac{2 z_i}{\gamma(1 + z_i^2)}`."""
+    theta = _scalar(as_param(theta, "theta"), "theta")
+    z, gamma = _cauchy_resid(theta, x, scale)
+    return 2.0 * z / (gamma * (1.0 + z**2))
+
+
+def cauchy_score(theta: ArrayLike, x: ArrayLike, scale: float = 1.0) -> float | np.ndarray:
+    r"""Total Cauchy location score; broadcasts over ``theta``.
+
+    .. math:: U(\theta) = \sum_i \frac{2 (x_i - \theta)}{\gamma^2 + (x_i - \theta)^2}.
+
+    Each term is a bounded, redescending function of the residual, which is why the likelihood
+    equation :math:`U(\theta) = 0` can have several roots.
+    """
+    z, gamma = _cauchy_resid(theta, x, scale)
+    return _out((2.0 * z / (gamma * (1.0 + z**2))).sum(axis=-1))
+
+
+def cauchy_hessian(theta: ArrayLike, x: ArrayLike, scale: float = 1.0) -> float | np.ndarray:
+    r"""Second derivative of the Cauchy location log-likelihood; broadcasts over ``theta``.
+
+    .. math:: \ell''(\theta) = \sum_i \frac{2\,\{(x_i - \theta)^2 - \gamma^2\}}
+        {\{\gamma^2 + (x_i - \theta)^2\}^2}.
+
+    Observations farther than :math:`\gamma` from :math:`\theta` contribute *positive*
+    curvature, so :math:`\ell` is not concave.
+    """
+    z, gamma = _cauchy_resid(theta, x, scale)
+    return _out((2.0 * (z**2 - 1.0) / (gamma**2 * (1.0 + z**2) ** 2)).sum(axis=-1))
+
+
+def cauchy_fisher(theta: ArrayLike, scale: float = 1.0) -> float:
+    r"""Fisher information about the location in ONE Cauchy observation, :math:`1/(2\gamma^2)`.
+
+    It does not depend on :math:`\theta`; ``theta`` is accepted for a uniform signature.
+    """
+    as_param(theta, "theta")
+    gamma = _scalar(check_positive(scale, "scale"), "scale")
+    return 0.5 / gamma**2

@@ -119,7 +119,13 @@ class MLEResult:
 
     @property
     def bic(self) -> float:
-        r"""Schwarz's Bayesian information criterion :math:`k\log n - 2\ell(\hat\theta)`."""
+        r"""Schwarz's Bayesian information criterion :math:`k\log n - 2\ell(\hat\theta)`.
+
+        NaN when the sample size is unknown (``nobs = 0``, e.g. a Newton iteration run without
+        ``nobs``).
+        """
+        if self.nobs < 1:
+            return float("nan")
         return self.k * np.log(self.nobs) - 2.0 * self.loglik
 
     def conf_int(self, alpha: float = 0.05) -> np.ndarray:
