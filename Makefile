@@ -11,7 +11,7 @@ NOTEBOOKS := $(CHAPTERS) $(EXERCISE_SOURCES)
 BOOK_FLAGS := -W -n --keep-going
 NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: help venv vendor book test unit lint nbval book-strict notebooks lab lock publish clean
+.PHONY: help venv vendor book test unit lint nbval book-strict notebooks lab lock publish clean site-test linkcheck print
 
 help:
 	@echo "make book       build the site (every notebook executed) into _build/html"
@@ -42,12 +42,22 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 unit: $(STAMP)
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q tests --ignore=tests/site
 
 nbval: $(STAMP)
 	$(NBVAL) -q $(NOTEBOOKS)
 
-test: lint unit nbval book
+# The built site in a real browser (Chromium, no network): math, images, demos, console,
+# accessibility (axe-core, test-only, scripts/vendor-test.lock), internal links.
+site-test: book
+	bash scripts/vendor_test_js.sh
+	$(BIN)/pytest -q -p no:cacheprovider tests/site
+
+# LinkChecker over the built site: internal links and #anchors (offline).
+linkcheck: book
+	$(BIN)/linkchecker --config tests/site/linkcheckerrc --no-status _build/html/index.html
+
+test: lint unit nbval book site-test linkcheck
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)

@@ -27,7 +27,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import linalg, optimize
+from scipy import linalg
 from scipy.special import expit, log_expit
 
 from ._validation import as_data, as_design, check_binary, check_int
@@ -141,7 +141,7 @@ def logistic_hessian(beta: ArrayLike, X: ArrayLike) -> np.ndarray:
 
 
 def _xtwx(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """X^T diag(w) X for w >= 0 in one symmetric BLAS call (syrk on sqrt(w) X)."""
+    """X^T diag(w) X for w >= 0 as (sqrt(w) X)^T (sqrt(w) X): one symmetric BLAS call (syrk)."""
     Xw = X * np.sqrt(w)[:, None]
     out = Xw.T @ Xw
     return 0.5 * (out + out.T)
@@ -179,6 +179,8 @@ def check_separation(X: ArrayLike, y: ArrayLike, *, tol: float = 1e-7) -> str:
     -------
     str
     """
+    from scipy.optimize import linprog  # only needed when a fit is in trouble
+
     Xa, ya = _check_xy(X, y)
     scale = np.max(np.abs(Xa), axis=0)
     keep = scale > 0
@@ -189,7 +191,7 @@ def check_separation(X: ArrayLike, y: ArrayLike, *, tol: float = 1e-7) -> str:
     # Complete: variables (b, t); minimise -t s.t. -A b + t <= 0, b in [-1, 1], t <= 1.
     c = np.zeros(k + 1)
     c[-1] = -1.0
-    res = optimize.linprog(
+    res = linprog(
         c,
         A_ub=np.hstack([-A, np.ones((n, 1))]),
         b_ub=np.zeros(n),
@@ -199,7 +201,7 @@ def check_separation(X: ArrayLike, y: ArrayLike, *, tol: float = 1e-7) -> str:
     if res.status == 0 and -res.fun > tol:
         return "complete"
     # Quasi-complete: maximise sum_i a_i b s.t. A b >= 0, b in [-1, 1].
-    res = optimize.linprog(
+    res = linprog(
         -A.sum(axis=0), A_ub=-A, b_ub=np.zeros(n), bounds=[(-1.0, 1.0)] * k, method="highs"
     )
     if res.status == 0 and -res.fun > tol:
@@ -231,65 +233,89 @@ def _penalty_vector(l2: ArrayLike, X: np.ndarray, penalize_intercept: bool) -> n
     return lam.copy()
 
 
-class _State:
-    """Everything one pass over the data gives at a given beta.
+# Rows per block in the fitting loop: one pass over X per evaluation, with every temporary
+# cache-sized. Small BLAS calls also stay single-threaded, which matters on a busy machine where
+# a threaded call on the whole (n, k) array can stall for a scheduler quantum.
+_BLOCK = 4096
 
-    With ``e = exp(-|m|)`` (one exponential per observation, never overflowing):
-    ``log sigma(m) = min(m, 0) - log1p(e)``, ``sigma(-m) = e / (1 + e)`` if ``m >= 0`` else
-    ``1 / (1 + e)``, and ``sigma(m) sigma(-m) = e / (1 + e)^2``.
+
+class _State:
+    """Objective, gradient and (optionally) negative Hessian at ``beta``, from one pass over X.
+
+    With the margin ``m = s x'beta`` and ``e = exp(-|m|)`` (one exponential per observation,
+    never overflowing): ``log sigma(m) = min(m, 0) - log1p(e)``; ``y - p = s sigma(-m)`` with
+    ``sigma(-m) = e / (1 + e)`` if ``m >= 0`` else ``1 / (1 + e)``; and
+    ``p (1 - p) = e / (1 + e)^2``. No cancellation, whatever the size of the margin.
     """
 
-    __slots__ = ("beta", "e", "ll", "margin", "obj")
+    __slots__ = ("A", "beta", "grad", "ll", "min_margin", "obj")
 
-    def __init__(self, beta: np.ndarray, eta: np.ndarray, s: np.ndarray, pen: np.ndarray):
+    def __init__(
+        self, X: np.ndarray, s: np.ndarray, beta: np.ndarray, pen: np.ndarray, *, hessian: bool
+    ):
+        n, k = X.shape
+        ll = 0.0
+        min_margin = np.inf
+        grad = np.zeros(k)
+        A = np.zeros((k, k)) if hessian else None
+        for lo in range(0, n, _BLOCK):
+            Xb = X[lo : lo + _BLOCK]
+            sb = s[lo : lo + _BLOCK]
+            m = Xb @ beta
+            m *= sb
+            e = np.exp(-np.abs(m))
+            ll += float(np.sum(np.minimum(m, 0.0)) - np.sum(np.log1p(e)))
+            min_margin = min(min_margin, float(m.min()))
+            d = 1.0 + e
+            resid = np.where(m >= 0, e, 1.0)
+            resid /= d
+            resid *= sb  # = y - p
+            grad += Xb.T @ resid
+            if A is not None:
+                Xw = Xb * (np.sqrt(e) / d)[:, None]  # rows scaled by sqrt(p (1 - p))
+                A += Xw.T @ Xw
         self.beta = beta
-        self.margin = s * eta
-        self.e = np.exp(-np.abs(self.margin))
-        self.ll = float(np.sum(np.minimum(self.margin, 0.0)) - np.sum(np.log1p(self.e)))
-        self.obj = self.ll - 0.5 * float(beta @ (pen * beta))
+        self.ll = ll
+        self.obj = ll - 0.5 * float(beta @ (pen * beta))
+        self.min_margin = min_margin
+        self.grad = grad - pen * beta
+        if A is not None:
+            A = 0.5 * (A + A.T)
+            A[np.diag_indices_from(A)] += pen
+        self.A = A
 
 
-def _derivatives(
-    st: _State, X: np.ndarray, s: np.ndarray, pen: np.ndarray, *, hessian: bool = True
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Residuals y - p, penalised gradient and penalised negative Hessian at ``st``."""
-    d = 1.0 + st.e
-    q = np.where(st.margin >= 0, st.e, 1.0) / d  # sigma(-m): probability of the other label
-    resid = s * q  # = y - p, accurate even when p is within 1e-16 of y
-    grad = X.T @ resid - pen * st.beta
-    if not hessian:
-        return resid, grad, None
-    A = _xtwx(X, st.e / (d * d))
-    A[np.diag_indices_from(A)] += pen
-    return resid, grad, A
+def _scores_obs(X: np.ndarray, s: np.ndarray, beta: np.ndarray, pen: np.ndarray) -> np.ndarray:
+    """Per-observation scores of the (penalised) objective, (n, k); they sum to its gradient."""
+    resid = s * expit(-s * (X @ beta))
+    return resid[:, None] * X - (pen * beta) / X.shape[0]
 
 
 def _covariance(
-    X: np.ndarray, resid: np.ndarray, A: np.ndarray, beta: np.ndarray, pen: np.ndarray,
+    X: np.ndarray, s: np.ndarray, A: np.ndarray, beta: np.ndarray, pen: np.ndarray,
     cov_type: str,
 ) -> np.ndarray:
     """Covariance of beta-hat from the negative Hessian A and the per-observation scores."""
     k = X.shape[1]
     eye = np.eye(k)
+    nan = np.full((k, k), np.nan)
     try:
         A_inv = linalg.cho_solve(linalg.cho_factor(A, lower=True), eye)
-    except linalg.LinAlgError:
-        return np.full((k, k), np.nan)
-    A_inv = 0.5 * (A_inv + A_inv.T)
+    except (linalg.LinAlgError, ValueError):
+        return nan
     if cov_type in ("observed", "expected"):
-        return A_inv
-    n = X.shape[0]
-    # Per-observation scores of the (penalised) objective; they sum to its gradient.
-    scores = resid[:, None] * X - (pen * beta) / n
+        return 0.5 * (A_inv + A_inv.T)
+    scores = _scores_obs(X, s, beta, pen)
     if cov_type == "opg":
         try:
-            return linalg.cho_solve(linalg.cho_factor(scores.T @ scores, lower=True), eye)
+            B_inv = linalg.cho_solve(linalg.cho_factor(scores.T @ scores, lower=True), eye)
         except linalg.LinAlgError:
-            return np.full((k, k), np.nan)
+            return nan
+        return 0.5 * (B_inv + B_inv.T)
     try:
         return sandwich_cov(scores, -A)
     except ValueError:
-        return np.full((k, k), np.nan)
+        return nan
 
 
 def fit_logistic(
@@ -438,27 +464,27 @@ def fit_logistic(
 
     s = 2.0 * ya - 1.0
     unpenalized = not np.any(pen > 0)
-    st = _State(beta0, Xa @ beta0, s, pen)
+    newton = method == "newton"
+    st = _State(Xa, s, beta0, pen, hessian=newton)
     path = [st.beta]
     history = [st.obj]
     converged = False
     message = ""
     nit = 0
-    A: np.ndarray | None = None
     halvings = 0
     extra: dict = {}
 
     def separated(state: _State) -> bool:
-        return unpenalized and bool(np.min(state.margin) > 0)
+        # An iterate that classifies every observation correctly proves complete separation.
+        return unpenalized and state.min_margin > 0
 
-    if method == "newton":
+    if newton:
         while True:
-            resid, grad, A = _derivatives(st, Xa, s, pen)
-            if separated(st) and np.min(st.margin) > _SEPARATION_MARGIN:
+            if separated(st) and st.min_margin > _SEPARATION_MARGIN:
                 message = "complete separation: every fitted probability is within 1e-8 of its label"
                 break
             try:
-                chol = linalg.cho_factor(A, lower=True)
+                chol = linalg.cho_factor(st.A, lower=True)
             except linalg.LinAlgError:
                 if nit == 0 and start is None:
                     raise ValueError(
@@ -467,7 +493,7 @@ def fit_logistic(
                     ) from None
                 message = "the Hessian became numerically singular (weights p(1-p) underflowed)"
                 break
-            step = linalg.cho_solve(chol, grad)
+            step = linalg.cho_solve(chol, st.grad)
             if np.max(np.abs(step)) <= tol * (1.0 + np.max(np.abs(st.beta))):
                 converged = True
                 message = f"Newton step below tol = {tol:g}"
@@ -475,12 +501,12 @@ def fit_logistic(
             if nit >= max_iter:
                 message = f"reached max_iter = {max_iter}"
                 break
-            # Full Newton step; halve it if the objective would decrease (rounding slack).
+            # Full Newton step; halve it if the objective would decrease (rounding slack). The
+            # trial evaluation computes the derivatives too: a full step is almost always taken.
             slack = 1e-13 * max(1.0, abs(st.obj))
             t = 1.0
             for _ in range(_MAX_HALVINGS):
-                beta_new = st.beta + t * step
-                trial = _State(beta_new, Xa @ beta_new, s, pen)
+                trial = _State(Xa, s, st.beta + t * step, pen, hessian=True)
                 if trial.obj >= st.obj - slack:
                     break
                 t *= 0.5
@@ -502,9 +528,8 @@ def fit_logistic(
         step_size = float(step_size)
         extra["step_size"] = step_size
         while True:
-            resid, grad, _ = _derivatives(st, Xa, s, pen, hessian=False)
-            mean_grad = grad / n
-            if separated(st) and np.min(st.margin) > _SEPARATION_MARGIN:
+            mean_grad = st.grad / n
+            if separated(st) and st.min_margin > _SEPARATION_MARGIN:
                 message = "complete separation: every fitted probability is within 1e-8 of its label"
                 break
             if np.max(np.abs(mean_grad)) <= tol:
@@ -514,23 +539,22 @@ def fit_logistic(
             if nit >= max_iter:
                 message = f"reached max_iter = {max_iter}"
                 break
-            beta_new = st.beta + step_size * mean_grad
-            st = _State(beta_new, Xa @ beta_new, s, pen)
+            st = _State(Xa, s, st.beta + step_size * mean_grad, pen, hessian=False)
             nit += 1
             path.append(st.beta)
             history.append(st.obj)
             if not np.isfinite(st.obj):
                 message = "the objective is not finite: the step size is too large"
                 break
-        resid, grad, A = _derivatives(st, Xa, s, pen)
+        st = _State(Xa, s, st.beta, pen, hessian=True)
 
-    cov = _covariance(Xa, resid, A, st.beta, pen, cov_type)
+    cov = _covariance(Xa, s, st.A, st.beta, pen, cov_type)
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None)) if np.all(np.isfinite(cov)) else np.full(k, np.nan)
     extra.update(
         path=np.array(path),
         penalized_loglik=st.obj,
         l2=pen,
-        gradient=grad,
+        gradient=st.grad,
     )
     result = MLEResult(
         params=st.beta.copy(),

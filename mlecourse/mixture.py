@@ -41,14 +41,17 @@ from .results import ConvergenceWarning
 
 __all__ = [
     "DegenerateComponentError",
+    "GMMBound",
     "GMMResult",
     "fit_gmm",
     "gmm_component_logpdf",
     "gmm_e_step",
+    "gmm_elbo",
     "gmm_log_density",
     "gmm_loglik",
     "gmm_logpdf",
     "gmm_m_step",
+    "gmm_map_m_step",
     "gmm_n_params",
 ]
 
@@ -701,3 +704,151 @@ def fit_gmm(
             stacklevel=2,
         )
     return result
+
+
+# ----------------------------------------------------------------------------------------------
+# The lower bound (ELBO) behind EM, and the MAP M-step (additions for chapter 5)
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GMMBound:
+    r"""The decomposition :math:`\ell(\theta) = \mathrm{ELBO}(q, \theta) + \mathrm{KL}` for one
+    :math:`(q, \theta)`, as returned by :func:`gmm_elbo`.
+
+    Attributes
+    ----------
+    elbo : float
+        :math:`\mathrm{ELBO}(q, \theta)`.
+    kl : float
+        The gap :math:`\sum_i \mathrm{KL}(q_i \,\|\, p(z_i \mid x_i, \theta)) \ge 0`, computed
+        term by term (not as a difference).
+    loglik : float
+        :math:`\ell(\theta)`, computed by logsumexp.
+    """
+
+    elbo: float
+    kl: float
+    loglik: float
+
+
+def _as_log_q(log_q: ArrayLike, n: int, k: int) -> np.ndarray:
+    lq = np.asarray(log_q, dtype=float)
+    if lq.shape != (n, k):
+        raise ValueError(
+            f"log_q must have shape (n, k) = ({n}, {k}) (log-probabilities of the k components "
+            f"for each of the n observations), got shape {lq.shape}"
+        )
+    if np.any(np.isnan(lq)) or np.any(lq == np.inf) or np.any(lq > 1e-12):
+        raise ValueError(
+            "log_q must hold log-probabilities (values <= 0, -inf allowed), not probabilities "
+            "or NaN; pass e.g. the log_resp of gmm_e_step"
+        )
+    lq = np.minimum(lq, 0.0)
+    if np.any(np.abs(np.exp(lq).sum(axis=1) - 1.0) > 1e-8):
+        raise ValueError("each row of exp(log_q) must sum to 1 (a distribution over components)")
+    return lq
+
+
+def gmm_elbo(
+    x: ArrayLike, log_q: ArrayLike, weights: ArrayLike, means: ArrayLike, covariances: ArrayLike
+) -> GMMBound:
+    r"""Evidence lower bound of a Gaussian mixture for a distribution :math:`q` over the labels.
+
+    For distributions :math:`q_i` over the components, one per observation,
+
+    .. math::
+        \mathrm{ELBO}(q, \theta) &= \sum_{i=1}^n \sum_{j=1}^k q_{ij}\,
+            \big(\log\pi_j + \log N(x_i \mid \mu_j, \Sigma_j) - \log q_{ij}\big), \\
+        \mathrm{KL} &= \sum_{i=1}^n \sum_{j=1}^k q_{ij} \log\frac{q_{ij}}{r_{ij}(\theta)},
+            \qquad r_{ij}(\theta) = p(z_i = j \mid x_i, \theta),
+
+    and :math:`\ell(\theta) = \mathrm{ELBO}(q, \theta) + \mathrm{KL}`, so the ELBO is a lower
+    bound on the log-likelihood, tight exactly when :math:`q` is the posterior (the E-step). For
+    fixed :math:`q` the M-step (:func:`gmm_m_step` with ``resp = exp(log_q)``) maximises the ELBO
+    over :math:`\theta`. Terms with :math:`q_{ij} = 0` contribute 0. Everything is computed in
+    log space, so far-away points (underflowing densities) are handled.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,) or (n, d)
+    log_q : array_like, shape (n, k)
+        :math:`\log q_{ij}` (``-inf`` allowed), e.g. ``log_resp`` of :func:`gmm_e_step` at an
+        earlier parameter value.
+    weights, means, covariances : array_like
+        :math:`\theta`, shapes as in :func:`gmm_e_step`.
+
+    Returns
+    -------
+    GMMBound
+        ``elbo``, ``kl`` (computed term by term, not as ``loglik - elbo``) and ``loglik``.
+    """
+    xt = _transposed(x)
+    w, m, c = _check_params(xt.shape[0], weights, means, covariances)
+    lq = _as_log_q(log_q, xt.shape[1], w.size).T  # (k, n), like the internal arrays
+    a = _weighted_logpdf(xt, w, m, _cholesky(c))
+    lse, _, _ = _logsumexp_cols(a)
+    q = np.exp(lq)
+    pos = q > 0
+    log_r = a - lse
+    with np.errstate(invalid="ignore"):
+        elbo_terms = np.where(pos, q * (a - lq), 0.0)
+        kl_terms = np.where(pos, q * (lq - log_r), 0.0)
+    return GMMBound(elbo=float(elbo_terms.sum()), kl=float(kl_terms.sum()), loglik=float(lse.sum()))
+
+
+def gmm_map_m_step(
+    x: ArrayLike, resp: ArrayLike, *, prior_scale: ArrayLike, prior_dof: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""M-step of MAP-EM with an inverse-Wishart prior :math:`\Sigma_j \sim W^{-1}(\Psi, \nu)` on
+    every covariance (flat priors on the weights and means).
+
+    Maximising :math:`\sum_i r_{ij}\log N(x_i\mid\mu_j,\Sigma_j) + \log W^{-1}(\Sigma_j\mid\Psi,\nu)`
+    gives the weights and means of :func:`gmm_m_step` and
+
+    .. math:: \Sigma_j = \frac{S_j + \Psi}{N_j + \nu + d + 1}, \qquad
+              S_j = \sum_i r_{ij}(x_i - \mu_j)(x_i - \mu_j)^\top,\quad N_j = \sum_i r_{ij}.
+
+    So :math:`\Sigma_j \succeq \Psi / (n + \nu + d + 1)`: no component can collapse, and
+    alternating :func:`gmm_e_step` with this step never decreases the log-posterior
+    :math:`\ell(\theta) + \sum_j \log W^{-1}(\Sigma_j\mid\Psi,\nu)`, which is bounded above.
+    (For :math:`d = 1` the prior is an inverse-gamma :math:`IG(\nu/2, \Psi/2)` on each variance.)
+
+    Parameters
+    ----------
+    x : array_like, shape (n,) or (n, d)
+    resp : array_like, shape (n, k)
+        Responsibilities (probabilities, rows summing to 1), as for :func:`gmm_m_step`.
+    prior_scale : float or array_like, shape (d, d)
+        :math:`\Psi`: a positive number (meaning :math:`\Psi = \psi I`) or a symmetric
+        positive-definite matrix.
+    prior_dof : float
+        :math:`\nu > d - 1`.
+
+    Returns
+    -------
+    weights : ndarray (k,)
+    means : ndarray (k, d)
+    covariances : ndarray (k, d, d)
+    """
+    xt = _transposed(x)
+    d = xt.shape[0]
+    psi = np.asarray(prior_scale, dtype=float)
+    if psi.ndim == 0:
+        if not (np.isfinite(psi) and psi > 0):
+            raise ValueError(f"prior_scale must be a positive number or a (d, d) matrix, got {psi}")
+        psi = float(psi) * np.eye(d)
+    if psi.shape != (d, d) or not np.all(np.isfinite(psi)):
+        raise ValueError(f"prior_scale must be a positive number or a finite ({d}, {d}) matrix, "
+                         f"got shape {psi.shape}")
+    if not np.allclose(psi, psi.T, rtol=1e-12, atol=0.0):
+        raise ValueError("prior_scale must be a symmetric matrix")
+    try:
+        np.linalg.cholesky(psi)
+    except np.linalg.LinAlgError:
+        raise ValueError("prior_scale must be positive definite") from None
+    nu = float(prior_dof)
+    if not (np.isfinite(nu) and nu > d - 1):
+        raise ValueError(f"prior_dof must be a number > d - 1 = {d - 1}, got {prior_dof}")
+    weights, means, cov_ml = gmm_m_step(x, resp)
+    nk = weights * xt.shape[1]
+    covariances = (nk[:, None, None] * cov_ml + psi) / (nk + nu + d + 1)[:, None, None]
+    return weights, means, 0.5 * (covariances + covariances.transpose(0, 2, 1))

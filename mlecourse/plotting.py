@@ -28,6 +28,7 @@ __all__ = [
     "loglik_curve",
     "mark_interval",
     "mark_mle",
+    "mixture_2d",
     "path_plot",
     "trace_plot",
     "use_course_style",
@@ -228,7 +229,7 @@ def contour_loglik(
     levels : sequence of float in (0, 1)
         Coverages of the drawn regions, labelled on the contours.
     filled : bool
-        Shade the relative log-likelihood inside the widest region.
+        Shade the regions, darker towards the MLE.
     xlabel, ylabel, title : str
 
     Returns
@@ -249,11 +250,10 @@ def contour_loglik(
         raise ValueError(f"levels must be distinct coverages in (0, 1), got {levels!r}")
     rel = _finite_or_nan(Za) - np.nanmax(Za)
     cuts = [-0.5 * float(chi2.ppf(p, df=2)) for p in reversed(probs)]  # increasing
-    if filled:
-        floor = cuts[0] * 1.5
-        ax.contourf(Xa, Ya, np.where(rel < floor, np.nan, rel),
-                    levels=np.linspace(floor, 0.0, 13), cmap="Blues", alpha=0.6)
-    cs = ax.contour(Xa, Ya, rel, levels=cuts, colors="0.15", linewidths=1.0)
+    if filled:  # one band per region, darker towards the MLE
+        ax.contourf(Xa, Ya, rel, levels=[*cuts, 0.0], cmap="Blues", alpha=0.5)
+    cs = ax.contour(Xa, Ya, rel, levels=cuts, colors="0.15", linewidths=1.0,
+                    linestyles="solid")
     names = {c: f"{p:.0%}" for c, p in zip(cuts, reversed(probs), strict=True)}
     ax.clabel(cs, fmt=lambda v: names.get(v, f"{v:.2f}"), fontsize=8)
     if mle is not None:
@@ -369,4 +369,66 @@ def path_plot(
     ax.plot(p[:, 0], p[:, 1], "-", color=color, linewidth=1.2, marker=".", label=label)
     ax.plot([p[0, 0]], [p[0, 1]], "o", mfc="none", color=color, markersize=8)
     ax.plot([p[-1, 0]], [p[-1, 1]], "o", color=color, markersize=6)
+    return ax
+
+
+def mixture_2d(
+    ax: Any,
+    x: ArrayLike,
+    weights: ArrayLike,
+    means: ArrayLike,
+    covariances: ArrayLike,
+    *,
+    level: float = 2.0,
+    xlabel: str = "$x_1$",
+    ylabel: str = "$x_2$",
+    title: str | None = None,
+) -> Any:
+    r"""A two-dimensional Gaussian mixture over the data (e.g. one EM iterate).
+
+    Each point is coloured by its responsibilities (the mix of the component colours ``C0``,
+    ``C1``, ... weighted by :math:`r_{ij}`); each component :math:`j` is drawn as the ellipse
+    :math:`\{y : (y - \mu_j)^\top \Sigma_j^{-1} (y - \mu_j) = \text{level}^2\}`, i.e.
+    :math:`\mu_j + \text{level}\, L_j (\cos t, \sin t)^\top` with :math:`\Sigma_j = L_jL_j^\top`,
+    with a line width growing with :math:`\pi_j`, and its mean as a cross.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    x : array_like, shape (n, 2)
+    weights, means, covariances : array_like, shapes (k,), (k, 2), (k, 2, 2)
+        As in :func:`mlecourse.mixture.gmm_e_step`.
+    level : float
+        Mahalanobis radius of the ellipses (2 encloses about 86 % of a 2-D Gaussian).
+    xlabel, ylabel, title : str
+
+    Returns
+    -------
+    ax
+    """
+    from matplotlib.colors import to_rgb
+
+    from .mixture import gmm_e_step
+
+    _check_ax(ax)
+    data = np.asarray(x, dtype=float)
+    if data.ndim != 2 or data.shape[1] != 2:
+        raise ValueError(f"x must have shape (n, 2) (two-dimensional data), got {data.shape}")
+    if not (np.isfinite(level) and level > 0):
+        raise ValueError(f"level must be a positive number, got {level}")
+    log_resp, _ = gmm_e_step(data, weights, means, covariances)
+    w = np.asarray(weights, dtype=float)
+    m = np.asarray(means, dtype=float)
+    c = np.asarray(covariances, dtype=float)
+    k = w.size
+    rgb = np.array([to_rgb(f"C{j % 10}") for j in range(k)])
+    ax.scatter(data[:, 0], data[:, 1], c=np.clip(np.exp(log_resp) @ rgb, 0.0, 1.0), s=9,
+               alpha=0.8, linewidths=0)
+    t = np.linspace(0.0, 2.0 * np.pi, 121)
+    circle = np.vstack([np.cos(t), np.sin(t)])
+    for j in range(k):
+        ring = m[j][:, None] + level * np.linalg.cholesky(c[j]) @ circle
+        ax.plot(ring[0], ring[1], color=f"C{j % 10}", linewidth=0.8 + 6.0 * w[j])
+        ax.plot([m[j, 0]], [m[j, 1]], "x", color="k", markersize=7, markeredgewidth=2.0)
+    _label_axes(ax, xlabel, ylabel, title)
     return ax

@@ -10,16 +10,18 @@ A demo is ONE call in a notebook cell::
 ``demo`` draws the figure once for every value on the sliders' grid and returns a
 :class:`Demo`, whose rich display carries two views of the same frames:
 
-* ``application/vnd.jupyter.widget-view+json`` -- real ipywidgets sliders and an image widget,
-  which JupyterLab shows when a kernel is live;
+* ``application/vnd.jupyter.widget-view+json`` -- real ipywidgets sliders over the same grid
+  and an HTML image, which JupyterLab shows when a kernel is live (moving a slider swaps in the
+  pre-rendered frame, so both views show identical pictures and respond instantly);
 * ``text/html`` -- a self-contained ``<input type="range">`` control with inline vanilla
   JavaScript that swaps the pre-rendered PNG frames. No external requests, no require.js. The
   book tells myst-nb to prefer this view (``nb_mime_priority_overrides``), so the published
   page has a slider that works without a kernel. JupyterLab also falls back to it when the
   widget manager is missing.
 
-The text/plain view is short and stable (``Interactive demo: <alt> (sliders: lam)``), so
-notebook outputs compare cleanly under nbval.
+The text/plain view is short and stable (``Interactive demo: <alt> (sliders: lam)``) and the
+HTML is deterministic (palette PNGs without metadata, ids from a content hash and a per-kernel
+counter), so re-executing a notebook in a fresh kernel reproduces its outputs.
 
 matplotlib, Pillow and ipywidgets are imported only inside the functions that need them, so
 ``import mlecourse`` stays fast.
@@ -47,7 +49,7 @@ __all__ = ["MAX_FRAMES", "MAX_STEPS", "Demo", "Slider", "demo", "parse_slider"]
 MAX_STEPS = 25
 """The most values one slider may take (each value is a pre-rendered frame)."""
 
-MAX_FRAMES = 100
+MAX_FRAMES = 64
 """The most frames one demo may pre-render (the product of the sliders' numbers of values)."""
 
 WIDGET_VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
@@ -160,9 +162,14 @@ def _parse_range(name: str, spec: tuple) -> Slider:
         labels = tuple(str(v) for v in values)
         kind = "int"
     else:
-        d = max(_decimals(lo), _decimals(step))
-        values = tuple(round(float(lo) + k * float(step), d + 3) for k in range(n))
+        d = max(1, _decimals(lo), _decimals(step))
+        # round away float noise (0.1 + 0.2 -> 0.3), keeping 9 digits below step's and min's
+        scale = min(abs(float(step)), abs(float(lo)) or abs(float(step)))
+        ndigits = max(0, -math.floor(math.log10(scale))) + 9
+        values = tuple(round(float(lo) + k * float(step), ndigits) for k in range(n))
         labels = tuple(f"{v:.{d}f}" for v in values)
+        if len(set(labels)) < n:  # steps finer than 1e-6
+            labels = tuple(f"{v:.6g}" for v in values)
         kind = "float"
     if len(spec) == 4:
         target = spec[3]
@@ -196,7 +203,7 @@ def _parse_options(name: str, values: list) -> Slider:
             )
         clean.append(v)
     if all(_is_real(v) for v in clean) and not all(isinstance(v, numbers.Integral) for v in clean):
-        d = max(_decimals(v) for v in clean)
+        d = max(1, *(_decimals(v) for v in clean))
         labels = tuple(f"{float(v):.{d}f}" for v in clean)
     else:
         labels = tuple(_option_label(v) for v in clean)
@@ -283,7 +290,20 @@ _JS = """(function () {
     img.setAttribute("src", f.lastIndexOf("data:", 0) === 0 ? f : "data:image/png;base64," + f);
     img.setAttribute("alt", data.alt + " (" + parts.join(", ") + ")");
   }
+  // Keys are handled here rather than left to the browser: a host page (JupyterLab's command
+  // mode) may claim arrow keys with preventDefault, which would freeze a native range input.
+  var steps = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 5, PageDown: -5};
+  function onKey(e) {
+    var el = e.currentTarget, v = parseInt(el.value, 10), max = parseInt(el.max, 10), nv;
+    if (e.key === "Home") { nv = 0; } else if (e.key === "End") { nv = max; }
+    else if (steps.hasOwnProperty(e.key)) { nv = v + steps[e.key]; } else { return; }
+    e.preventDefault();
+    e.stopPropagation();
+    nv = Math.min(max, Math.max(0, nv));
+    if (nv !== v) { el.value = String(nv); update(); }
+  }
   for (var k = 0; k < inputs.length; k++) {
+    inputs[k].addEventListener("keydown", onKey);
     inputs[k].addEventListener("input", update);
     inputs[k].addEventListener("change", update);
     inputs[k].disabled = false;
@@ -401,7 +421,7 @@ class Demo:
     # -- the live view ------------------------------------------------------------------------
     @property
     def widget(self):
-        """The live ipywidgets view: sliders over the same grid and an image widget.
+        """The live ipywidgets view: sliders over the same grid and an HTML ``<img>``.
 
         Moving a slider swaps in the pre-rendered frame, so the live and static views show
         identical pictures and the kernel does no drawing while the reader explores.
@@ -422,9 +442,10 @@ class Demo:
                 c = w.IntSlider(value=s.values[s.index], min=s.values[0], max=s.values[-1],
                                 step=s.step, **common)
             elif s.kind == "float":
-                d = max(0, len(s.labels[0].partition(".")[2]))
+                label = s.labels[-1]
+                fmt = ".3g" if "e" in label else f".{len(label.partition('.')[2])}f"
                 c = w.FloatSlider(value=s.values[s.index], min=s.values[0], max=s.values[-1],
-                                  step=s.step, readout_format=f".{d}f", **common)
+                                  step=s.step, readout_format=fmt, **common)
             else:
                 c = w.SelectionSlider(options=list(zip(s.labels, range(s.n), strict=True)),
                                       value=s.index, **common)

@@ -19,6 +19,7 @@ the same thing and use the same :func:`evaluate_case` and :func:`summarise`.
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ __all__ = [
 ]
 
 NOT_ATTEMPTED = "NotImplementedError"
+#: what a written-answer cell holds in a student notebook before the student writes in it
+ANSWER_HEADER = "**Your answer:**"
+ANSWER_PLACEHOLDER = "_Write your answer here._"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -140,7 +144,7 @@ class Exercise:
 # ----------------------------------------------------------------------------------------------
 # Values crossing the kernel boundary
 # ----------------------------------------------------------------------------------------------
-def encode_value(value, _depth=0):  # noqa: C901 - one self-contained function on purpose
+def encode_value(value, _depth=0):
     """Describe ``value`` (what a student's function returned) as plain JSON.
 
     Self-contained (imports inside, no module globals) because the grader injects its source
@@ -201,10 +205,10 @@ def encode_value(value, _depth=0):  # noqa: C901 - one self-contained function o
             return {"t": kind, "v": [encode_value(v, _depth + 1) for v in value]}
         try:
             text = repr(value)
-        except BaseException:  # noqa: BLE001 - a student's __repr__ may do anything
+        except BaseException:
             text = "<repr failed>"
         return other(type(value).__name__, text)
-    except BaseException as exc:  # noqa: BLE001 - never let a student's object break the judge
+    except BaseException as exc:
         return other("unknown", f"could not inspect the value: {type(exc).__name__}")
 
 
@@ -270,7 +274,7 @@ def decode_value(d: Any, _depth: int = 0) -> Any:
             return TimedOut(float(d.get("s", 0.0)))
         if t == "other":
             return Opaque(str(d.get("type", "object"))[:80], str(d.get("repr", ""))[:200])
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     return Opaque("invalid", "the kernel sent a value the grader could not read")
 
@@ -464,17 +468,17 @@ def _close(part: Part, got: Any, expected: Any) -> bool:
 
 def _matches_misconception(part: Part, m: Misconception, case: Case, got: Any, expected: Any):
     try:
-        if m.predicate is not None:
-            return bool(m.predicate(case, got, expected))
-        if m.formula is None:
-            return False
-        with np.errstate(all="ignore"):
-            alt = m.formula(*case.args)
-        alt = np.asarray(alt, dtype=float)
-        if alt.shape != np.shape(got) or _close(part, alt, expected):
-            return False
-        return _close(part, got, alt)
-    except Exception:  # noqa: BLE001 - a detector that cannot be evaluated does not match
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if m.predicate is not None:
+                return bool(m.predicate(case, got, expected))
+            if m.formula is None:
+                return False
+            alt = np.asarray(m.formula(*case.args), dtype=float)
+            if alt.shape != np.shape(got) or _close(part, alt, expected):
+                return False
+            return _close(part, got, alt)
+    except Exception:
         return False
 
 
@@ -558,8 +562,8 @@ def summarise(part: Part, outcomes: list[CaseOutcome], *, hidden: bool = False) 
         )
     if passed == total:
         n_edge = sum(o.case.edge for o in outcomes)
-        labels = ", ".join(dict.fromkeys(o.case.label for o in outcomes if o.case.edge))
-        what = "hidden tests" if hidden else f"{total - n_edge} random tests"
+        labels = "; ".join(dict.fromkeys(o.case.label for o in outcomes if o.case.edge))
+        what = f"{total - n_edge} {'hidden ' if hidden else ''}random tests"
         return PartReport(
             part.function, "pass", passed, total,
             f"✅ {fn} is correct: it passed {what} and {n_edge} edge cases ({labels}).",
@@ -603,7 +607,7 @@ def summarise(part: Part, outcomes: list[CaseOutcome], *, hidden: bool = False) 
     details = [f"passed {passed} of {total} tests"]
     bad_labels = list(dict.fromkeys(o.case.label for o in failing if o.case.edge))
     if bad_labels:
-        details.append("failing edge cases: " + ", ".join(bad_labels))
+        details.append("failing edge cases: " + "; ".join(bad_labels))
     shown = next((o for o in failing if misconception in o.misconceptions), failing[0])
     if shown.status != "skipped":
         details.append("for example " + _example(part, shown, show_expected=True))

@@ -102,7 +102,7 @@ EXERCISE = Exercise(
     name="logistic-gradient",
     title="The gradient of the logistic-regression log-likelihood",
     notebook="logistic_gradient",
-    chapter="06_misspecification",
+    chapter="04_kl_cross_entropy",
     summary="logistic_gradient(beta, X, y) = Xᵀ(y − σ(Xβ)).",
     parts=(
         Part(

@@ -7,13 +7,15 @@ only. Headings in order and alt texts that are real descriptions are checked in 
 
 from __future__ import annotations
 
-from conftest import AXE_JS
+from sitecheck import AXE_JS
 
 FAILING_IMPACTS = ("serious", "critical")
 
 
 def _describe(v: dict) -> str:
-    nodes = "\n".join(f"      at {n['target']} {n['html']}: {n['summary']}".replace("\n", " ") for n in v["nodes"])
+    nodes = "\n".join(
+        f"      at {n['target']} {n['html']}: {n['summary']}".replace("\n", " ") for n in v["nodes"]
+    )
     return f"  - [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})\n{nodes}"
 
 

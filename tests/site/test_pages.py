@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import yaml
-from conftest import ROOT, expected_for, source_of
+from sitecheck import ROOT, expected_for, source_of
 
 # HTML (with its inline images: demo frames are data: URIs) plus image files, per page.
 PAGE_BUDGET_BYTES = 5 * 1024 * 1024
@@ -174,7 +174,10 @@ def test_launch_and_download_buttons(visitor, notebook_docname):
     with urllib.request.urlopen(download[0]) as resp:  # the local server only
         served = json.loads(resp.read())
     source = json.loads(source_of(notebook_docname).read_text(encoding="utf-8"))
-    assert served == source, f"{notebook_docname}: the downloadable .ipynb is not the source notebook"
+    assert served == source, (
+        f"{notebook_docname}: the downloadable .ipynb differs from the source notebook "
+        "(a stale site? run `make book`)"
+    )
 
 
 def test_page_weight_within_budget(visitor, docname):
@@ -188,7 +191,7 @@ def test_page_weight_within_budget(visitor, docname):
 
 def test_chapters_are_executed_notebooks():
     """Every chapter page is a notebook (the launch buttons and nbval rely on it)."""
-    from conftest import toc_docnames
+    from sitecheck import toc_docnames
 
     chapters = [d for d in toc_docnames() if d.startswith("chapters/")]
     assert chapters, "no chapters in _toc.yml"
