@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
                 stale.append(target)
             continue
         if current != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             print(f"wrote {_show(target)}")
         else:

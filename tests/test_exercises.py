@@ -90,8 +90,10 @@ def test_bernoulli_mle_reference():
         (x,) = case.args
         assert part.reference(x) == pytest.approx(families.bernoulli_mle(x), rel=1e-14)
         grid = np.linspace(0, 1, 2001)
-        with np.errstate(divide="ignore"):
-            ll = [np.sum(stats.bernoulli.logpmf(x, g)) for g in grid]
+        k, n = int(np.sum(x)), x.size
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ll = np.nan_to_num(k * stats.bernoulli.logpmf(1, grid), nan=0.0) + np.nan_to_num(
+                (n - k) * stats.bernoulli.logpmf(0, grid), nan=0.0)
         assert abs(grid[int(np.argmax(ll))] - part.reference(x)) <= 0.0005
 
 
@@ -100,9 +102,12 @@ def test_poisson_references_match_statsmodels():
 
     part_mle, cases = _cases("poisson-se", "poisson_mle")
     part_se = get_exercise("poisson-se").part("poisson_se")
-    for case in cases[:10]:
+    usable = [c for c in cases if c.args[0].sum() > 0 and c.args[0].size > 1]
+    for case in usable[:12]:
         (x,) = case.args
-        fit = sm.GLM(x, np.ones((x.size, 1)), family=sm.families.Poisson()).fit()
+        with warnings.catch_warnings():  # constant counts: "perfect prediction" is harmless
+            warnings.simplefilter("ignore")
+            fit = sm.GLM(x, np.ones((x.size, 1)), family=sm.families.Poisson()).fit(tol=1e-14)
         lam = float(np.exp(fit.params[0]))
         assert part_mle.reference(x) == pytest.approx(lam, rel=1e-8)
         # delta method on log(lambda): se(lambda_hat) = lambda_hat * se(log lambda_hat)
@@ -222,9 +227,13 @@ def test_formula_misconceptions_differ_from_the_reference(exercise, function, ke
     m = next(m for m in part.misconceptions if m.key == key)
     differ = 0
     for case in cases:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            alt = np.asarray(m.formula(*case.args), dtype=float)
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                alt = np.asarray(m.formula(*case.args), dtype=float)
+        except ZeroDivisionError:
+            differ += 1
+            continue
         ref = np.asarray(part.reference(*case.args), dtype=float)
         differ += not np.allclose(alt, ref, rtol=part.rtol, atol=part.atol, equal_nan=True)
     assert differ >= len(cases) // 2
@@ -380,10 +389,8 @@ def test_malformed_markers_fail_the_build(tmp_path):
         with pytest.raises(make_exercises.ExerciseBuildError, match=message):
             make_exercises.build(path, tmp_path)
         assert make_exercises.main([str(path), "--out-dir", str(tmp_path / "out")]) == 1
-    cell.source = good.replace("# BEGIN SOLUTION\n", "").replace("# END SOLUTION\n", "")
-    for c in src.cells:  # no markers anywhere
-        c.source = c.source.replace("# BEGIN SOLUTION\n", "").replace("\n# END SOLUTION", "")
-    nbformat.write(src, tmp_path / "uniform_mle.ipynb")
+    plain = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f(x):\n    return x")])
+    nbformat.write(plain, tmp_path / "uniform_mle.ipynb")
     with pytest.raises(make_exercises.ExerciseBuildError, match="no BEGIN/END"):
         make_exercises.build(tmp_path / "uniform_mle.ipynb", tmp_path)
 

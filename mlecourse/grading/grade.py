@@ -233,13 +233,13 @@ def _cell_events(units: list[Unit], record: RunRecord, timeout: float, memory_mb
         elif st == "kernel_died":
             entry = ("kernel_died", f"{where} stopped the kernel (exit or crash): skipped"
                      + (", the other cells re-run" if unit.kind == "cell" else ""))
+        elif st == "memory_limit":
+            entry = ("memory_limit", f"{where} ran out of memory (limit {memory_mb} MB): "
+                     "killed and skipped, the other cells re-run")
         elif st == "error" and unit.kind == "cell":
             ename, evalue = record.errors.get(i, ("", ""))
-            if ename == "MemoryError":
-                entry = ("memory_limit", f"{where} ran out of memory (limit {memory_mb} MB)")
-            else:
-                cells.append({"cell": unit.label, "status": "error",
-                              "detail": f"{ename}: {evalue}".strip(": ")[:300]})
+            cells.append({"cell": unit.label, "status": "error",
+                          "detail": f"{ename}: {evalue}".strip(": ")[:300]})
         elif st == "not_run" and unit.kind == "cell":
             entry = ("timeout", f"{where} was not run (too many kernel restarts)")
         if record.output_chars.get(i, 0) >= OUTPUT_LIMIT:

@@ -7,8 +7,9 @@ arrays with their shape; anything else only described). Expected values and comp
 the grader's process, so nothing the notebook does to ``numpy``, ``mlecourse``, ``float`` or
 ``==`` can change a grade.
 
-A cell that runs past the timeout or kills the kernel is recorded, the kernel is killed, and a
-fresh kernel re-runs the other cells (skipping that one), up to ``MAX_KERNEL_STARTS`` kernels.
+A cell that runs past the timeout, kills the kernel or runs out of memory is recorded, the kernel
+is killed, and a fresh kernel re-runs the other cells (skipping that one), up to
+``MAX_KERNEL_STARTS`` kernels.
 Outputs are never kept: only their size (capped in the kernel, counted in the grader) and the name
 and message of an error.
 """
@@ -186,7 +187,8 @@ class Unit:
 class RunRecord:
     """What happened: per-unit status, events, and the harness answers per function."""
 
-    status: dict[int, str] = field(default_factory=dict)  # ok, error, timeout, kernel_died, not_run
+    # ok, error, timeout, kernel_died, memory_limit, not_run
+    status: dict[int, str] = field(default_factory=dict)
     errors: dict[int, tuple[str, str]] = field(default_factory=dict)
     output_chars: dict[int, int] = field(default_factory=dict)
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -364,11 +366,13 @@ async def _run_units(
                     done.add(i)
                 else:
                     status = await session.run(cell, i + 1, timeout)
-                record.status[i] = status
                 if status == "error":
                     record.errors[i] = session.client.errors.get(i + 1, ("", ""))
+                    if "MemoryError" in record.errors[i][0] and unit.kind == "cell":
+                        status = "memory_limit"  # the memory may still be held: start afresh
+                record.status[i] = status
                 record.output_chars[i] = session.client.chars.get(i + 1, 0)
-                if status in ("timeout", "kernel_died"):
+                if status in ("timeout", "kernel_died", "memory_limit"):
                     skipped.add(i)
                     restart = True
                     break

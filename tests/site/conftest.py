@@ -42,13 +42,17 @@ def origin(site_dir: Path):
 
 
 @pytest.fixture(scope="session")
-def visitor(origin) -> SiteVisitor:
-    """Every page of _toc.yml visited once, two at a time."""
+def visitor(request, origin) -> SiteVisitor:
+    """The pages the selected tests look at, each visited once, two at a time."""
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (see .ci/run)", pytrace=False)
+    wanted = set()
+    for item in request.session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        wanted.update(params[k] for k in ("docname", "notebook_docname") if k in params)
     v = SiteVisitor(origin)
     _VISITORS.append(v)
-    v.prefetch(toc_docnames(), workers=2)
+    v.prefetch([d for d in toc_docnames() if d in wanted], workers=2)
     return v
 
 
@@ -71,3 +75,8 @@ def pytest_terminal_summary(terminalreporter):
             f"{total / 1024:9.0f}K {len(r.demos):6d} {r.seconds:6.2f}s"
         )
     tr.write_line(f"{len(reports)} pages visited in {wall:.1f} s (2 at a time)")
+    wide = [(r.docname, w) for r in reports for w in r.math.get("wide", [])]
+    if wide:
+        tr.write_line(f"note: {len(wide)} display formula(s) wider than the text column at 1280 px:")
+        for docname, w in wide:
+            tr.write_line(f"  {docname}: {w}")

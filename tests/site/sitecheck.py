@@ -158,6 +158,10 @@ JS_MATH = """async () => {
     }
   }
   out.containers = document.querySelectorAll("main mjx-container").length;
+  // display formulas wider than the text column (the reader has to scroll them sideways)
+  out.wide = Array.from(document.querySelectorAll("main mjx-container[display=true]"))
+    .filter(e => e.scrollWidth > e.clientWidth + 2)
+    .map(e => `${e.scrollWidth}px in ${e.clientWidth}px: ${e.textContent.slice(0, 50)}`);
   for (const el of spans) {
     if (!el.querySelector("mjx-container")) { out.untypeset.push(el.textContent.trim().slice(0, 120)); }
   }
