@@ -12,6 +12,10 @@ A local Sphinx extension (``sphinx.local_extensions`` in _config.yml), run on ev
    the state on the page -- even when no widget view is shown, because the demos are shown
    through their self-contained HTML view (``nb_mime_priority_overrides``). On such pages the
    state and the manager are dropped; a page that does render a widget view keeps them.
+3. The single-page print view (``jupyter-book build . --builder singlehtml``, ``make print``)
+   fails on sphinx-proof's nodes: sphinx-exercise registers handlers for the ``singlehtml``
+   builder by name, and Sphinx then no longer falls back to the ``html`` handlers, which are
+   all sphinx-proof registers. The missing ones are copied over.
 """
 
 from __future__ import annotations
@@ -53,6 +57,15 @@ def _fix_scripts(app, pagename: str, templatename: str, context: dict, doctree) 
     scripts[:] = unique
 
 
+def _html_handlers_for_html_variants(app) -> None:
+    handlers = app.registry.translation_handlers
+    name = app.builder.name
+    if name != "html" and app.builder.format == "html" and name in handlers:
+        for node, pair in handlers.get("html", {}).items():
+            handlers[name].setdefault(node, pair)
+
+
 def setup(app) -> dict[str, Any]:
+    app.connect("builder-inited", _html_handlers_for_html_variants)
     app.connect("html-page-context", _fix_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

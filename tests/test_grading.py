@@ -196,7 +196,8 @@ def test_every_row(graded):
     failures = []
     for rel, (status, score, phrases) in graded["expected"].items():
         row = graded["rows"][rel]
-        text = " ".join(row.values())
+        result = graded["out"] / "grades_results" / f"{rel}.json"
+        text = " ".join(row.values()) + result.read_text(encoding="utf-8")
         if row["status"] != status:
             failures.append(f"{rel}: status {row['status']!r} != {status!r} ({row['reason']})")
         if score is not None and abs(float(row["score"]) - score) > 1e-9:

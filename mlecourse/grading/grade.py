@@ -320,10 +320,11 @@ def _grade(path: Path, result: dict[str, Any], *, seed: int, timeout: float, mem
     for part in exercise.parts:
         cases = hidden_cases(exercise, part, seed)
         part_cases.append(cases)
-        budget = min(max(timeout, 5.0), 60.0)
+        call_limit = min(CALL_LIMIT, max(1.0, timeout))
+        budget = min(max(2.0 * timeout, 3.0 * call_limit), 120.0)
         request = HarnessRequest(
             part.function, [encode_args(c.args) for c in cases],
-            call_limit=min(CALL_LIMIT, budget), budget=budget,
+            call_limit=call_limit, budget=budget,
         )
         units.append(Unit("harness", part.function, request=request))
 

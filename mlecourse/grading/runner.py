@@ -50,6 +50,10 @@ _log = logging.getLogger("mlecourse.grading.kernel")
 _log.addHandler(logging.NullHandler())
 _log.propagate = False
 
+# Caps what the kernel sends. IPython re-wraps `sys.stdout.write` around every cell (to keep the
+# output in its history), so the streams get a subclass whose `write` is capped and which ignores
+# attempts to replace `write`. The grader counts what arrives anyway; this only saves shipping and
+# storing 100 MB.
 PREAMBLE = f"""\
 def __mlecourse_cap_output__(limit):
     import sys
@@ -57,18 +61,24 @@ def __mlecourse_cap_output__(limit):
         stream = getattr(sys, name, None)
         if stream is None:
             continue
+        base = type(stream)
         state = {{"n": 0}}
-        def capped(s, _write=stream.write, _state=state):
+        def write(self, s, *args, _base=base, _state=state, **kwargs):
             n = len(s) if isinstance(s, str) else 0
-            if _state["n"] >= limit:
+            before = _state["n"]
+            if before >= limit:
                 return n
-            _state["n"] += n
-            if _state["n"] > limit:
-                _write(s[: max(0, limit - (_state["n"] - n))])
-                return _write("\\n[output truncated by the grader]\\n")
-            return _write(s)
+            _state["n"] = before + n
+            if before + n > limit:
+                _base.write(self, s[: limit - before])
+                return _base.write(self, "\\n[output truncated by the grader]\\n")
+            return _base.write(self, s, *args, **kwargs)
+        def setattr_(self, key, value, _base=base):
+            if key != "write":
+                _base.__setattr__(self, key, value)
         try:
-            stream.write = capped
+            stream.__class__ = type("CappedStream", (base,), {{"write": write, "__setattr__": setattr_}})
+            stream.__dict__.pop("write", None)
         except Exception:
             pass
 __mlecourse_cap_output__({OUTPUT_LIMIT})
@@ -203,6 +213,14 @@ class _Client(NotebookClient):
         super().__init__(nb, km=km, **kw)
         self.chars: dict[int, int] = {}
         self.errors: dict[int, tuple[str, str]] = {}
+        self.exits: set[int] = set()
+        self.on_cell_executed = self._note_exit
+
+    def _note_exit(self, cell: Any, cell_index: int, execute_reply: dict[str, Any]) -> None:
+        """``exit()``/``quit()`` return normally and stop the kernel just after: blame the cell."""
+        payload = (execute_reply or {}).get("content", {}).get("payload", []) or []
+        if any(isinstance(p, dict) and p.get("source") == "ask_exit" for p in payload):
+            self.exits.add(cell_index)
 
     def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
         content = msg.get("content", {})
@@ -288,6 +306,8 @@ class _Session:
         except CellTimeoutError:
             return "timeout"
         except DeadKernelError:
+            return "kernel_died"
+        if index in self.client.exits:
             return "kernel_died"
         return "error" if index in self.client.errors else "ok"
 
