@@ -124,3 +124,25 @@ def test_pseudo_true_exponential_model():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_pseudo_true_with_a_singular_density_at_the_boundary():
+    """Gamma(1/2) has density ~ x^(-1/2) at 0; an Exponential fit has lambda* = 1/E[X] = 2."""
+    g = stats.gamma(0.5)
+    res = pseudo_true(
+        g.logpdf, lambda lam, x: stats.expon.logpdf(x, scale=1 / lam), 1.0, 0, np.inf,
+        bounds=[(1e-6, None)],
+    )
+    assert res.success
+    assert res.theta == pytest.approx(2.0, abs=1e-7)
+    # KL at the optimum against adaptive quadrature of g log(g / p)
+    kl_ref = kl_numerical(g.logpdf, lambda x: stats.expon.logpdf(x, scale=0.5), 0, np.inf)
+    assert res.kl == pytest.approx(kl_ref, abs=1e-7)
+
+
+def test_pseudo_true_flags_an_inaccurate_rule():
+    """A density too narrow for the rule to integrate to 1 is reported, never silently used."""
+    g = stats.norm(0, 1e-9)
+    with pytest.warns(UserWarning, match="integrates g to"):
+        res = pseudo_true(g.logpdf, lambda m, x: stats.norm.logpdf(x, m), 0.5, -1.0, 1.0)
+    assert not res.success
