@@ -11,13 +11,14 @@ NOTEBOOKS := $(CHAPTERS) $(EXERCISE_SOURCES)
 BOOK_FLAGS := -W -n --keep-going
 NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: help venv vendor book test unit lint nbval book-strict notebooks lab lock publish clean site-test linkcheck print
+.PHONY: help venv vendor book test unit lint nbval book-strict notebooks lab lock publish clean site-test linkcheck print pdf exercises exercises-check
 
 help:
 	@echo "make book       build the site (every notebook executed) into _build/html"
 	@echo "make test       everything CI checks: lint, unit tests, nbval, the book with -W"
 	@echo "make lab        open the notebooks in JupyterLab with mlecourse installed"
 	@echo "make notebooks  re-execute the chapter and exercise notebooks in place (commit the outputs)"
+	@echo "make exercises  regenerate the student notebooks exercises/*.ipynb from exercises/source/"
 	@echo "make lock       regenerate requirements.lock from requirements.in"
 
 # The environment: a virtualenv built from the lock, with mlecourse installed editable.
@@ -53,11 +54,29 @@ site-test: book
 	bash scripts/vendor_test_js.sh
 	$(BIN)/pytest -q -p no:cacheprovider tests/site
 
-# LinkChecker over the built site: internal links and #anchors (offline).
+# LinkChecker over the built site: every internal link names a file (offline; #anchors are
+# checked by tests/site/test_links.py).
 linkcheck: book
 	$(BIN)/linkchecker --config tests/site/linkcheckerrc --no-status _build/html/index.html
 
-test: lint unit nbval book site-test linkcheck
+test: lint unit exercises-check nbval book site-test linkcheck
+
+# Student notebooks exercises/<name>.ipynb from the instructor notebooks exercises/source/<name>.ipynb:
+# solutions replaced by stubs, outputs cleared, and a guard that fails if any solution text survives.
+# exercises-check (part of `make test`) fails when a committed student notebook is out of date.
+exercises: $(STAMP)
+	$(BIN)/python scripts/make_exercises.py
+
+exercises-check: $(STAMP)
+	$(BIN)/python scripts/make_exercises.py --check
+
+# The whole book on one page (_build/singlehtml/intro.html), and that page printed to a PDF by
+# headless Chromium (_build/pdf/mlecourse.pdf): no LaTeX needed.
+print: $(STAMP) vendor
+	$(BIN)/jupyter-book build . --builder singlehtml $(BOOK_FLAGS)
+
+pdf: print
+	$(BIN)/python scripts/print_pdf.py
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)

@@ -78,8 +78,22 @@ def _warn_sandbox(use: bool) -> bool:
     return True
 
 
+def _grading_installed() -> bool:
+    try:
+        import ipykernel  # noqa: F401
+        import nbclient  # noqa: F401
+        import nbformat  # noqa: F401
+    except ImportError as exc:
+        print(f"the grader needs nbformat, nbclient and ipykernel ({exc}): "
+              "pip install 'mlecourse[grading]'", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if not _grading_installed():
+        return 2
     if args.command == "worker":
         from .grading.batch import worker_main
 
@@ -119,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     from .grading.batch import grade_folder
 
     sandbox = _warn_sandbox(not args.no_sandbox)
+    if sandbox:
+        print("mlecourse grade: student kernels run in a bubblewrap sandbox (read-only "
+              "filesystem, private /tmp, no network).", file=sys.stderr)
     results = grade_folder(
         args.submissions, args.out, jobs=args.jobs, timeout=args.timeout, seed=args.seed,
         memory_mb=args.memory, sandbox=sandbox, progress=not args.quiet,

@@ -554,12 +554,13 @@ def summarise(part: Part, outcomes: list[CaseOutcome], *, hidden: bool = False) 
     total = len(outcomes)
     passed = sum(o.status == "pass" for o in outcomes)
     if any(o.status == "not_attempted" for o in outcomes):
-        return PartReport(
-            part.function, "not_attempted", 0, total,
+        text = (
+            f"⏳ {fn}: not attempted (it still raises NotImplementedError)." if hidden else
             f"⏳ {fn}: not attempted yet (it still raises NotImplementedError). Replace the "
             "`raise NotImplementedError` line with your code, run that cell, then run this "
-            "check again.",
+            "check again."
         )
+        return PartReport(part.function, "not_attempted", 0, total, text)
     if passed == total:
         n_edge = sum(o.case.edge for o in outcomes)
         labels = "; ".join(dict.fromkeys(o.case.label for o in outcomes if o.case.edge))

@@ -41,7 +41,7 @@ from .sandbox import bwrap_command, limits_command
 
 __all__ = ["HarnessRequest", "RunRecord", "Unit", "run_units"]
 
-MAX_KERNEL_STARTS = 4
+MAX_KERNEL_STARTS = 8
 OUTPUT_LIMIT = 1_000_000  # characters of output a submission may print (the rest is dropped)
 RESULT_FILE_LIMIT = 64 * 2**20
 STARTUP_TIMEOUT = 60

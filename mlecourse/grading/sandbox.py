@@ -81,8 +81,12 @@ def bwrap_command(workdir: str | os.PathLike[str], hide: list[str] | tuple[str, 
     hidden = {os.path.realpath(os.path.expanduser("~"))}
     hidden.update(os.path.realpath(h) for h in hide)
     for h in sorted(hidden):
-        if os.path.isdir(h) and h not in ("/", "/tmp") and not h.startswith("/tmp/"):
+        if h in ("/", "/tmp") or h.startswith("/tmp/"):
+            continue  # /tmp is private already
+        if os.path.isdir(h):
             args += ["--tmpfs", h]
+        elif os.path.isfile(h):
+            args += ["--ro-bind", "/dev/null", h]  # e.g. last run's gradebook
     for p in _needed_paths():
         if any(p == h or p.startswith(h.rstrip("/") + "/") for h in hidden):
             args += ["--ro-bind", p, p]

@@ -138,6 +138,7 @@ class PageReport:
     axe: dict = field(default_factory=dict)
     html_bytes: int = 0
     image_file_bytes: int = 0
+    transferred_bytes: int = 0  # everything a first visit downloads (scripts, fonts, ...)
     seconds: float = 0.0
 
 
@@ -235,7 +236,7 @@ JS_FRAME = """async (id) => {
 }"""
 
 JS_AXE = """async () => {
-  const r = await axe.run({exclude: [["mjx-container"]]}, {resultTypes: ["violations"]});
+  const r = await axe.run(document, {resultTypes: ["violations"]});
   return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(" "), html: n.html.slice(0, 200),
                                           summary: n.failureSummary}))}));
@@ -338,6 +339,8 @@ class SiteVisitor:
             def on_response(resp) -> None:
                 if resp.status >= 400:
                     report.failed_requests.append(f"HTTP {resp.status} {resp.url}")
+                elif _is_local(resp.url, self.origin) and not resp.url.startswith("data:"):
+                    report.transferred_bytes += int(resp.headers.get("content-length", 0))
 
             def on_request_failed(req) -> None:
                 if _is_local(req.url, self.origin):

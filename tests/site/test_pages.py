@@ -15,7 +15,7 @@ import yaml
 from sitecheck import ROOT, expected_for, source_of
 
 # HTML (with its inline images: demo frames are data: URIs) plus image files, per page.
-PAGE_BUDGET_BYTES = 5 * 1024 * 1024
+PAGE_BUDGET_BYTES = 3 * 1024 * 1024
 
 
 def _listing(items: list, limit: int = 15) -> str:
