@@ -46,7 +46,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -q tests --ignore=tests/site
 
 nbval: $(STAMP)
-	$(NBVAL) -q $(NOTEBOOKS)
+	MLECOURSE_CHECK_STRICT=1 $(NBVAL) -q $(NOTEBOOKS)
 
 # The built site in a real browser (Chromium, no network): math, images, demos, console,
 # accessibility (axe-core, test-only, scripts/vendor-test.lock), internal links.

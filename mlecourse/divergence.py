@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import integrate, optimize
+from scipy import optimize
 from scipy.special import rel_entr, xlogy
 
 from ._validation import as_param, check_positive
@@ -182,6 +182,8 @@ def _expected_log(
     kw: dict[str, Any] = {"limit": 200, "epsabs": 1e-12, "epsrel": 1e-10}
     if points is not None and np.isfinite(lower) and np.isfinite(upper):
         kw["points"] = list(points)
+    from scipy import integrate  # imported here: scipy.integrate is slow to import
+
     val, _ = integrate.quad(integrand, lower, upper, **kw)
     return float(val), hit_infinite
 
@@ -240,6 +242,8 @@ def _quadrature_rule(
     kw: dict[str, Any] = {"limit": 200, "epsabs": 1e-13, "epsrel": 1e-11, "full_output": 1}
     if points is not None and np.isfinite(lower) and np.isfinite(upper):
         kw["points"] = list(points)
+    from scipy import integrate
+
     out = integrate.quad(density_t, t_lo, t_hi, **kw)
     info = out[2]
     last = int(info["last"])

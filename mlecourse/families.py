@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 from scipy.special import gammaln, xlogy
 
 from ._validation import (
@@ -51,6 +50,14 @@ from ._validation import (
     check_positive,
     check_prob,
 )
+
+
+def _scipy_stats():
+    """scipy.stats, imported on first use (it takes a quarter of a second to import)."""
+    from scipy import stats
+
+    return stats
+
 
 __all__ = [
     "FAMILIES",
@@ -670,31 +677,31 @@ FAMILIES: dict[str, Family] = {
         "bernoulli", ("p",), bernoulli_loglik, bernoulli_loglik_obs, bernoulli_score,
         bernoulli_score_obs, bernoulli_fisher, bernoulli_mle,
         _sampler(lambda rng, p, size: rng.binomial(1, p, size), "bernoulli"),
-        _dist(lambda p: stats.bernoulli(p), "bernoulli"), bernoulli_hessian,
+        _dist(lambda p: _scipy_stats().bernoulli(p), "bernoulli"), bernoulli_hessian,
     ),
     "poisson": Family(
         "poisson", ("lam",), poisson_loglik, poisson_loglik_obs, poisson_score,
         poisson_score_obs, poisson_fisher, poisson_mle,
         _sampler(lambda rng, lam, size: rng.poisson(lam, size), "poisson"),
-        _dist(lambda lam: stats.poisson(lam), "poisson"), poisson_hessian,
+        _dist(lambda lam: _scipy_stats().poisson(lam), "poisson"), poisson_hessian,
     ),
     "normal": Family(
         "normal", ("mu", "sigma2"), normal_loglik, normal_loglik_obs, normal_score,
         normal_score_obs, normal_fisher, normal_mle,
         _sampler(lambda rng, mu, s2, size: rng.normal(mu, np.sqrt(s2), size), "normal"),
-        _dist(lambda mu, s2: stats.norm(mu, np.sqrt(s2)), "normal"), normal_hessian,
+        _dist(lambda mu, s2: _scipy_stats().norm(mu, np.sqrt(s2)), "normal"), normal_hessian,
     ),
     "exponential": Family(
         "exponential", ("rate",), exponential_loglik, exponential_loglik_obs, exponential_score,
         exponential_score_obs, exponential_fisher, exponential_mle,
         _sampler(lambda rng, rate, size: rng.exponential(1.0 / rate, size), "exponential"),
-        _dist(lambda rate: stats.expon(scale=1.0 / rate), "exponential"), exponential_hessian,
+        _dist(lambda rate: _scipy_stats().expon(scale=1.0 / rate), "exponential"), exponential_hessian,
     ),
     "uniform": Family(
         "uniform", ("theta",), uniform_loglik, uniform_loglik_obs, uniform_score,
         uniform_score_obs, uniform_fisher, uniform_mle,
         _sampler(lambda rng, theta, size: rng.uniform(0.0, theta, size), "uniform"),
-        _dist(lambda theta: stats.uniform(0.0, theta), "uniform"), uniform_hessian,
+        _dist(lambda theta: _scipy_stats().uniform(0.0, theta), "uniform"), uniform_hessian,
         regular=False,
     ),
 }

@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, stats
-from scipy.special import xlogy
+from scipy import optimize
+from scipy.special import chdtrc, chdtri, ndtri, xlogy
 
 from ._validation import as_data, as_param, check_prob
 from .information import _theta_vector, _wrap, numerical_hessian, numerical_jacobian
@@ -82,7 +82,7 @@ def wald_ci(
     s = as_param(se, "se")
     if np.any(s < 0):
         raise ValueError(f"se must be >= 0, got {s[s < 0][:3].tolist()}")
-    z = stats.norm.ppf(1.0 - alpha / 2.0)
+    z = ndtri(1.0 - alpha / 2.0)
     return _out(est - z * s), _out(est + z * s)
 
 
@@ -276,7 +276,7 @@ def lr_test(
             "(nested models, alternative maximised over the larger space)"
         )
     w = np.maximum(w, 0.0)
-    return LRTestResult(_out(w), _out(d), _out(stats.chi2.sf(w, d)))
+    return LRTestResult(_out(w), _out(d), _out(chdtrc(d, w)))
 
 
 def _bisect(g: Callable[[float], float], inside: float, outside: float, tol: float) -> float:
@@ -375,7 +375,7 @@ def lr_ci(
     l_hat = ll(th)
     if not np.isfinite(l_hat):
         raise ValueError(f"the log-likelihood at theta_hat = {th} is not finite")
-    cut = stats.chi2.ppf(1.0 - alpha, 1)
+    cut = chdtri(1, alpha)
 
     def gfun(t: float) -> float:
         return 2.0 * (l_hat - ll(t)) - cut
@@ -512,7 +512,7 @@ def profile_ci(
     l_hat = fn(float(t[index]))
     if not np.isfinite(l_hat):
         raise ValueError("the log-likelihood at theta_hat is not finite")
-    cut = stats.chi2.ppf(1.0 - alpha, 1)
+    cut = chdtri(1, alpha)
 
     def gfun(psi: float) -> float:
         return 2.0 * (l_hat - fn(psi)) - cut
@@ -559,7 +559,7 @@ def bernoulli_wald_ci(
     alpha = _check_alpha(alpha)
     kk, nn = _check_kn(k, n)
     p = kk / nn
-    z = stats.norm.ppf(1.0 - alpha / 2.0)
+    z = ndtri(1.0 - alpha / 2.0)
     half = z * np.sqrt(p * (1.0 - p) / nn)
     lo, hi = p - half, p + half
     if clip:
@@ -579,7 +579,7 @@ def bernoulli_wilson_ci(
     alpha = _check_alpha(alpha)
     kk, nn = _check_kn(k, n)
     p = kk / nn
-    z = stats.norm.ppf(1.0 - alpha / 2.0)
+    z = ndtri(1.0 - alpha / 2.0)
     denom = 1.0 + z**2 / nn
     center = (p + z**2 / (2.0 * nn)) / denom
     half = z * np.sqrt(p * (1.0 - p) / nn + z**2 / (4.0 * nn**2)) / denom
@@ -601,7 +601,7 @@ def bernoulli_lr_ci(
     """
     alpha = _check_alpha(alpha)
     kk, nn = _check_kn(k, n)
-    cut = stats.chi2.ppf(1.0 - alpha, 1)
+    cut = chdtri(1, alpha)
     p_hat = kk / nn
     l_hat = xlogy(kk, p_hat) + xlogy(nn - kk, 1.0 - p_hat)
 
@@ -649,6 +649,7 @@ def bernoulli_coverage(
     float or ndarray
         Same shape as ``p``.
     """
+    from scipy import stats  # imported here: scipy.stats is slow to import
     if method not in _BERNOULLI_CI:
         raise ValueError(f"method must be one of {sorted(_BERNOULLI_CI)}, got {method!r}")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:

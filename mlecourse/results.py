@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri
 
 __all__ = [
     "ConvergenceWarning",
@@ -132,7 +132,7 @@ class MLEResult:
         r"""Wald intervals :math:`\hat\theta_j \pm z_{1-\alpha/2}\,\mathrm{se}_j`, shape (k, 2)."""
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
-        z = stats.norm.ppf(1 - alpha / 2)
+        z = ndtri(1 - alpha / 2)
         return np.column_stack([self.params - z * self.se, self.params + z * self.se])
 
     def _rows(self) -> list[tuple[str, float, float, float, float]]:
