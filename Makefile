@@ -15,7 +15,10 @@ NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with nbval_s
 
 help:
 	@echo "make book       build the site (every notebook executed) into _build/html"
-	@echo "make test       everything CI checks: lint, unit tests, nbval, the book with -W"
+	@echo "make test       everything CI checks: lint, unit tests, nbval, the book with -W, the site tests"
+	@echo "make site-test  the built site in Chromium: math, figures, demos, accessibility, links"
+	@echo "make pdf        the whole book on one page (_build/singlehtml) and as a PDF (_build/pdf)"
+	@echo "make publish    build and push _build/html to the gh-pages branch (ghp-import)"
 	@echo "make lab        open the notebooks in JupyterLab with mlecourse installed"
 	@echo "make notebooks  re-execute the chapter and exercise notebooks in place (commit the outputs)"
 	@echo "make exercises  regenerate the student notebooks exercises/*.ipynb from exercises/source/"
@@ -43,7 +46,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 unit: $(STAMP)
-	$(BIN)/pytest -q tests --ignore=tests/site
+	$(BIN)/pytest -q -n auto tests --ignore=tests/site
 
 nbval: $(STAMP)
 	MLECOURSE_CHECK_STRICT=1 $(NBVAL) -q $(NOTEBOOKS)

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitecheck import CHROMIUM, SITE, SiteVisitor, serve, source_of, toc_docnames
+from sitecheck import CHROMIUM, SITE, SiteVisitor, dark_mode_sample, serve, source_of, toc_docnames
 
 # pages visited side by side (one browser each): the slow parts, MathJax and axe-core, are CPU-bound
 WORKERS = max(2, min(4, os.cpu_count() or 2))
@@ -56,7 +56,8 @@ def visitor(request, origin) -> SiteVisitor:
         wanted.update(params[k] for k in ("docname", "notebook_docname") if k in params)
     v = SiteVisitor(origin)
     _VISITORS.append(v)
-    v.prefetch([d for d in toc_docnames() if d in wanted], workers=WORKERS)
+    dark = dark_mode_sample() if any("dark_mode" in item.name for item in request.session.items) else []
+    v.prefetch([d for d in toc_docnames() if d in wanted], workers=WORKERS, dark=dark)
     return v
 
 

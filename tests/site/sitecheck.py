@@ -14,6 +14,7 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from urllib.parse import urlsplit
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "_build" / "html"
+# the built book; MLECOURSE_SITE_DIR points the tests at another build (e.g. a fresh one)
+SITE = Path(os.environ.get("MLECOURSE_SITE_DIR", ROOT / "_build" / "html"))
 AXE_JS = ROOT / "_build" / "site-test-vendor" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -235,6 +237,12 @@ JS_FRAME = """async (id) => {
                         .map(o => o.textContent)};
 }"""
 
+JS_CONTRAST = """async () => (await axe.run(document, {
+  runOnly: {type: "rule", values: ["color-contrast", "link-in-text-block"]},
+  resultTypes: ["violations"]})).violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    helpUrl: v.helpUrl, nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(" "),
+    html: n.html.slice(0, 200), summary: n.failureSummary}))}))"""
+
 JS_AXE = """async () => {
   const r = await axe.run(document, {resultTypes: ["violations"]});
   return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
@@ -264,16 +272,22 @@ class SiteVisitor:
         self.site = site
         self.reports: dict[str, PageReport] = {}
         self.errors: dict[str, BaseException] = {}
+        self.dark_violations: dict[str, list[dict]] = {}
         self.wall_seconds = 0.0
 
-    def prefetch(self, docnames: list[str], workers: int = 2) -> None:
+    def prefetch(self, docnames: list[str], workers: int = 2, dark: list[str] = ()) -> None:
+        """Visit ``docnames`` (and check the contrast of ``dark`` in dark mode) on worker threads."""
         import queue
         import time
 
-        todo: queue.Queue[str] = queue.Queue()
-        for d in docnames:
-            if d not in self.reports:
-                todo.put(d)
+        # longest jobs first (the chapters), so that the workers finish together
+        jobs = [("light", d) for d in docnames if d.startswith("chapters/")]
+        jobs += [("dark", d) for d in dark]
+        jobs += [("light", d) for d in docnames if not d.startswith("chapters/")]
+        todo: queue.Queue[tuple[str, str]] = queue.Queue()
+        for mode, d in jobs:
+            if d not in (self.reports if mode == "light" else self.dark_violations):
+                todo.put((mode, d))
 
         def work() -> None:
             from playwright.sync_api import sync_playwright
@@ -283,13 +297,16 @@ class SiteVisitor:
                 try:
                     while True:
                         try:
-                            d = todo.get_nowait()
+                            mode, d = todo.get_nowait()
                         except queue.Empty:
                             return
                         try:
-                            self.reports[d] = self._visit(browser, d)
+                            if mode == "dark":
+                                self.dark_violations[d] = self._contrast_in_dark_mode(browser, d)
+                            else:
+                                self.reports[d] = self._visit(browser, d)
                         except Exception as exc:  # reported by the tests of that page
-                            self.errors[d] = exc
+                            self.errors[d if mode == "light" else f"{d} (dark)"] = exc
                 finally:
                     browser.close()
 
@@ -300,6 +317,30 @@ class SiteVisitor:
         for t in threads:
             t.join()
         self.wall_seconds += time.perf_counter() - start
+
+    def dark(self, docname: str) -> list[dict]:
+        """The axe-core contrast violations of a page in the theme's dark mode."""
+        if docname not in self.dark_violations and f"{docname} (dark)" not in self.errors:
+            self.prefetch([], workers=1, dark=[docname])
+        if f"{docname} (dark)" in self.errors:
+            raise AssertionError(f"{docname}: dark mode: {self.errors[docname + ' (dark)']!r}")
+        return self.dark_violations[docname]
+
+    def _contrast_in_dark_mode(self, browser, docname: str) -> list[dict]:
+        context = browser.new_context(color_scheme="dark", service_workers="block")
+        try:
+            context.route("**/*", lambda r: r.continue_() if _is_local(r.request.url, self.origin)
+                          else r.abort("blockedbyclient"))
+            page = context.new_page()
+            page.set_default_timeout(PAGE_TIMEOUT_MS)
+            page.goto(f"{self.origin}/{docname}.html", wait_until="load")
+            theme = page.evaluate("document.documentElement.dataset.theme")
+            assert theme == "dark", f"{docname}: the theme did not switch to dark mode ({theme!r})"
+            page.evaluate("window.MathJax ? MathJax.startup.promise : null")
+            page.add_script_tag(path=str(AXE_JS))
+            return page.evaluate(JS_CONTRAST)
+        finally:
+            context.close()
 
     def visit(self, docname: str) -> PageReport:
         if docname not in self.reports and docname not in self.errors:
@@ -404,6 +445,16 @@ class SiteVisitor:
                 for _ in range(inp["value"] - inp["min"]):
                     slider.press("ArrowRight")
         return demos
+
+
+def dark_mode_sample() -> list[str]:
+    """Pages whose contrast is also checked in dark mode: contrast depends on the CSS of each kind
+    of component, which is the same on every page, so a page that has them all stands for the
+    rest: the first chapter with a demo and solutions, and the glossary."""
+    names = toc_docnames()
+    chapters = [d for d in names if d.startswith("chapters/")]
+    rich = [d for d in chapters if expected_for(d).demos and expected_for(d).solutions]
+    return (rich or chapters)[:1] + [d for d in names if d == "glossary"]
 
 
 # -- serving a folder --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ only. Headings in order and alt texts that are real descriptions are checked in 
 
 from __future__ import annotations
 
-from sitecheck import AXE_JS, CHROMIUM, CHROMIUM_ARGS, expected_for, toc_docnames
+from sitecheck import AXE_JS, dark_mode_sample
 
 FAILING_IMPACTS = ("serious", "critical")
 
@@ -36,44 +36,13 @@ def test_axe_no_serious_violations(visitor, docname):
         )
 
 
-JS_CONTRAST = """async () => (await axe.run(document, {
-  runOnly: {type: "rule", values: ["color-contrast", "link-in-text-block"]},
-  resultTypes: ["violations"]})).violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    helpUrl: v.helpUrl, nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(" "),
-    html: n.html.slice(0, 200), summary: n.failureSummary}))}))"""
 
-
-def _dark_mode_sample() -> list[str]:
-    """Pages that show every kind of component (contrast depends on the CSS of a component, and
-    the CSS is the same on every page): the first chapter with a demo and solutions, the glossary."""
-    chapters = [d for d in toc_docnames() if d.startswith("chapters/")]
-    rich = [d for d in chapters if expected_for(d).demos and expected_for(d).solutions]
-    return (rich or chapters)[:1] + [d for d in toc_docnames() if d == "glossary"]
-
-
-def test_dark_mode_contrast(origin):
+def test_dark_mode_contrast(visitor):
     """The theme's dark mode (readers whose system asks for it get it): text contrast."""
     assert AXE_JS.exists(), f"{AXE_JS} is missing: run `bash scripts/vendor_test_js.sh`"
-    from playwright.sync_api import sync_playwright
-
-    problems = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for docname in _dark_mode_sample():
-                context = browser.new_context(color_scheme="dark")
-                context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-                    (origin, "data:")) else r.abort())
-                page = context.new_page()
-                page.goto(f"{origin}/{docname}.html", wait_until="load")
-                assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-                page.evaluate("window.MathJax ? MathJax.startup.promise : null")
-                page.add_script_tag(path=str(AXE_JS))
-                problems += [(docname, v) for v in page.evaluate(JS_CONTRAST)
-                             if v["impact"] in FAILING_IMPACTS]
-                context.close()
-        finally:
-            browser.close()
+    sample = dark_mode_sample()
+    assert sample, "no page to check in dark mode"
+    problems = [(d, v) for d in sample for v in visitor.dark(d) if v["impact"] in FAILING_IMPACTS]
     assert not problems, "contrast violations in dark mode:\n" + "\n".join(
         f"{d}:\n{_describe(v)}" for d, v in problems
     )
