@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 STUDENTS = ROOT / "exercises"
 TIMEOUT = 3.0
 SANDBOXED = sandbox_available()
+# CI installs bubblewrap (.ci/run) and sets this, so the sandbox tests can never be skipped there
+if os.environ.get("MLECOURSE_REQUIRE_SANDBOX") == "1" and not SANDBOXED:
+    raise RuntimeError("MLECOURSE_REQUIRE_SANDBOX=1 but bubblewrap cannot create its sandbox here")
 
 CORRECT = "def uniform_mle(x):\n    return float(np.max(x))"
 

@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 __all__ = ["bwrap_command", "limits_command", "sandbox_available", "sandbox_name"]
@@ -78,18 +79,26 @@ def bwrap_command(workdir: str | os.PathLike[str], hide: list[str] | tuple[str, 
         raise RuntimeError("bwrap is not installed")
     workdir = os.path.realpath(workdir)
     args = [exe, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    hidden = {os.path.realpath(os.path.expanduser("~"))}
-    hidden.update(os.path.realpath(h) for h in hide)
-    for h in sorted(hidden):
-        if h in ("/", "/tmp") or h.startswith("/tmp/"):
+
+    def under(path: str, folder: str) -> bool:
+        return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+    home = os.path.realpath(os.path.expanduser("~"))
+    if home not in ("/", "/tmp") and os.path.isdir(home):
+        args += ["--tmpfs", home]
+    # bind back, read-only, what Python needs from the hidden places (a venv or a checkout under
+    # the private /tmp, pyenv under the home directory)
+    rebound = [p for p in _needed_paths() if under(p, home) or under(p, "/tmp")]
+    for p in rebound:
+        args += ["--ro-bind", p, p]
+    # hide the submissions and the gradebook last, so that no bound-back folder shows them again
+    for h in sorted({os.path.realpath(h) for h in hide}):
+        if h in ("/", "/tmp") or (under(h, "/tmp") and not any(under(h, p) for p in rebound)):
             continue  # /tmp is private already
         if os.path.isdir(h):
             args += ["--tmpfs", h]
         elif os.path.isfile(h):
             args += ["--ro-bind", "/dev/null", h]  # e.g. last run's gradebook
-    for p in _needed_paths():
-        if any(p == h or p.startswith(h.rstrip("/") + "/") for h in hidden):
-            args += ["--ro-bind", p, p]
     args += [
         "--bind", workdir, workdir, "--chdir", workdir,
         "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
@@ -105,12 +114,13 @@ def sandbox_available() -> bool:
     """True when ``bwrap`` is installed and can create its namespaces on this machine."""
     if shutil.which("bwrap") is None:
         return False
-    probe = Path(os.environ.get("TMPDIR", "/tmp"))
-    try:
-        cmd = [*bwrap_command(probe), sys.executable, "-c", "import numpy"]
-        done = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
+    # probe as a kernel runs: in a private working folder, importing what a kernel imports
+    with tempfile.TemporaryDirectory(prefix="mlecourse-probe-") as probe:
+        try:
+            cmd = [*bwrap_command(probe), sys.executable, "-c", "import numpy, ipykernel, mlecourse"]
+            done = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return False
     return done.returncode == 0
 
 
