@@ -20,7 +20,13 @@ from scipy import optimize
 from scipy.special import chdtrc, chdtri, ndtri, xlogy
 
 from ._validation import as_data, as_param, check_prob
-from .information import _theta_vector, _wrap, numerical_hessian, numerical_jacobian
+from .information import (
+    _theta_vector,
+    _wrap,
+    numerical_hessian,
+    numerical_jacobian,
+    outer_product_of_scores,
+)
 from .results import MLEResult
 
 __all__ = [
@@ -173,18 +179,14 @@ def sandwich_cov(scores_obs: ArrayLike, hessian: ArrayLike) -> np.ndarray:
     -------
     ndarray, shape (k, k)
     """
-    S = np.asarray(scores_obs, dtype=float)
-    if S.ndim == 1:
-        S = S[:, None]
-    S = as_data(S, "scores_obs", ndim=2)
+    B = outer_product_of_scores(scores_obs)  # the "meat": sum_i s_i s_i^T
     H = np.atleast_2d(as_param(hessian, "hessian"))
-    k = S.shape[1]
+    k = B.shape[0]
     if H.shape != (k, k):
         raise ValueError(f"hessian must have shape ({k}, {k}) to match scores_obs, got {H.shape}")
     if not np.all(np.isfinite(H)):
         raise ValueError("hessian contains non-finite values")
     A = -0.5 * (H + H.T)
-    B = S.T @ S
     try:
         left = np.linalg.solve(A, B)  # A^{-1} B
         cov = np.linalg.solve(A, left.T).T  # (A^{-1} B) A^{-1}, A symmetric

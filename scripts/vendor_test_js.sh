@@ -12,19 +12,7 @@ if [ -f "$stamp" ] && cmp -s "$stamp" scripts/vendor-test.lock; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-while read -r spec integrity; do
-  case "$spec" in ''|'#'*) continue ;; esac
-  (cd "$tmp" && npm pack --silent "$spec" >/dev/null)
-  tarball=$(ls -t "$tmp"/*.tgz | head -n 1)
-  actual="sha512-$(python3 -c "import base64, hashlib, sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1], 'rb').read()).digest()).decode())" "$tarball")"
-  if [ "$actual" != "$integrity" ]; then
-    echo "vendor_test_js: integrity mismatch for $spec: expected $integrity, got $actual" >&2
-    exit 1
-  fi
-  name=${spec%@*}; name=${name//\//-}; name=${name#@}
-  mkdir -p "$tmp/$name" && tar xzf "$tarball" -C "$tmp/$name"
-  rm -f "$tarball"
-done < scripts/vendor-test.lock
+bash scripts/npm_fetch.sh scripts/vendor-test.lock "$tmp"
 rm -rf "$out"
 mkdir -p "$out/axe-core"
 cp "$tmp/axe-core/package/axe.min.js" "$tmp/axe-core/package/LICENSE" "$out/axe-core/"
