@@ -62,7 +62,7 @@ site-test: book
 linkcheck: book
 	$(BIN)/python scripts/linkcheck.py _build/html
 
-test: lint unit exercises-check nbval book site-test linkcheck
+test: lint unit exercises-check nbval book linkcheck site-test
 
 # Student notebooks exercises/<name>.ipynb from the instructor notebooks exercises/source/<name>.ipynb:
 # solutions replaced by stubs, outputs cleared, and a guard that fails if any solution text survives.
