@@ -196,13 +196,15 @@ def _quadrature_rule(
     lower: float,
     upper: float,
     points: Sequence[float] | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     r"""A fixed quadrature rule for expectations under :math:`g`.
 
-    Returns nodes :math:`x_j`, log-weights :math:`\log w_j` (which include
-    :math:`\log g(x_j)`) and :math:`\log g(x_j)`, such that
+    Returns nodes :math:`x_j` and log-weights :math:`\log w_j` (which include
+    :math:`\log g(x_j)`), such that
     :math:`E_g[h(X)] \approx \sum_j w_j h(x_j)` for smooth :math:`h`. Infinite limits are
-    mapped to a finite interval (:math:`x = a + t/(1-t)` or :math:`x = t/(1-t^2)`);
+    mapped to a finite interval (:math:`x = a + t^2/(1-t^2)`, whose Jacobian vanishes at the
+    finite end and so smooths an integrable singularity of :math:`g` there, or
+    :math:`x = t/(1-t^2)`);
     ``scipy.integrate.quad`` adaptively subdivides the integral of
     :math:`g(x)(1 + x^2)` there, and each subinterval gets 30-point Gauss-Legendre. Built once,
     the rule makes each evaluation of :math:`E_g[\log p_\theta(X)]` one vectorised call.
@@ -254,9 +256,9 @@ def _quadrature_rule(
     x, jac = to_x(t_nodes)
     lg = np.array([float(logpdf_g(float(xi))) for xi in x])
     keep = np.isfinite(lg) & np.isfinite(x) & (t_w * jac > 0)
-    x, lg, log_w = x[keep], lg[keep], lg[keep] + np.log(t_w[keep] * jac[keep])
+    x, log_w = x[keep], lg[keep] + np.log(t_w[keep] * jac[keep])
     order = np.argsort(x)
-    return x[order], log_w[order], lg[order]
+    return x[order], log_w[order]
 
 
 def kl_numerical(
@@ -323,7 +325,9 @@ def pseudo_true(
     (Nelder-Mead). The integral uses a fixed quadrature rule adapted to :math:`g` once (adaptive
     ``scipy.integrate.quad`` subdivision + 30-point Gauss-Legendre per piece, accurate to about
     1e-10 for smooth log-densities), so each evaluation is a single vectorised call of
-    ``logpdf_model``. The minimum KL subtracts the entropy of :math:`g` on the same rule.
+    ``logpdf_model``. A rule that does not integrate :math:`g` to 1 is flagged (a warning and
+    ``success=False``). The minimum KL is computed once at the optimum by adaptive quadrature
+    (:func:`kl_numerical`), since :math:`\log g` may be singular where the rule is not accurate.
 
     Parameters
     ----------
@@ -362,7 +366,7 @@ def pseudo_true(
     if not (callable(logpdf_g) and callable(logpdf_model)):
         raise TypeError("logpdf_g and logpdf_model must be callables")
 
-    x_nodes, log_w, _log_g = _quadrature_rule(logpdf_g, lower, upper, points)
+    x_nodes, log_w = _quadrature_rule(logpdf_g, lower, upper, points)
     weights = np.exp(log_w)  # weights of E_g[h(X)] = sum_j weights_j h(x_j)
     mass = float(weights.sum())  # integral of g by the same rule: 1 when the rule is accurate
     rule_ok = abs(mass - 1.0) < 1e-7
